@@ -258,10 +258,11 @@ cmd_stop() {
 cmd_test() {
     setup
     say "Running the tests"
-    local rc=0
-    "$VENV/bin/ruff" check . || rc=$?
+    local lint=0 rc=0
+    "$VENV/bin/ruff" check . || lint=$?
     "$VENV/bin/pytest" --ckan-ini=test.ini "$@" || rc=$?
-    if [ $rc -eq 5 ]; then die "pytest collected no tests."; fi
+    [ $rc -eq 5 ] && die "pytest collected no tests."
+    [ $lint -eq 0 ] || die "ruff found problems (above)."
     return $rc
 }
 

@@ -17,5 +17,22 @@ def demo():
     """Demo content for a development or pilot catalogue."""
 
 
+@demo.command("load")
+def demo_load():
+    """Create the demo organizations, strategic issues, datasets and chart.
+
+    Needs the provinces (`ckan provincialstats vocab load`). Records that already exist
+    are left untouched, so it can be run again safely.
+    """
+    from ckanext.provincialstats.demo.loader import load
+
+    report = load()
+    click.secho(
+        "Demo content: {organizations} organization(s), {strategic_issues} strategic "
+        "issue(s), {datasets} dataset(s) created; existing records kept.".format(**report),
+        fg="green",
+    )
+
+
 def get_commands():
     return [provincialstats]
