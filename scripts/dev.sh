@@ -24,7 +24,7 @@ CKAN_PORT=5000
 DB_PASSWORD=pass
 PLUGINS="activity provincialstats_search provincialstats scheming_datasets scheming_groups \
 dcat harvest ckan_harvester dcat_rdf_harvester datastore datatables_view"
-APT_PACKAGES="postgresql-$PG_VERSION postgresql-contrib redis-server libpq-dev gcc python3-dev locales"
+APT_PACKAGES="postgresql-$PG_VERSION postgresql-contrib redis-server libpq-dev gcc python3-dev python3-venv"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
@@ -215,10 +215,14 @@ setup() {
 # --- commands -------------------------------------------------------------------------
 cmd_run() {
     mkdir -p "$DEV"
-    if [ -s "$DEV/run.pid" ] && kill -0 "$(cat "$DEV/run.pid")" 2>/dev/null; then
-        echo "The catalogue is already running (pid $(cat "$DEV/run.pid")) at http://127.0.0.1:$CKAN_PORT/ -- nothing was started. Stop it with: make stop"
+    # One catalogue at a time: the lock is held for as long as this run (or the server
+    # it started) lives, so a second `make run` cannot start anything or touch the data.
+    exec 9>"$DEV/run.lock"
+    if ! flock -n 9; then
+        echo "The catalogue is already running (pid $(cat "$DEV/run.pid" 2>/dev/null || echo '?')) at http://127.0.0.1:$CKAN_PORT/ -- nothing was started. Stop it first with: make stop" >&2
         exit 1
     fi
+    echo $$ > "$DEV/run.pid"
     if port_open "$CKAN_PORT"; then
         die "port $CKAN_PORT is already in use by another program (see: ss -ltnp 'sport = :$CKAN_PORT'). Stop it and rerun."
     fi
@@ -227,12 +231,13 @@ cmd_run() {
     say "Loading the provinces and the demo content"
     CKAN provincialstats vocab load
     CKAN provincialstats demo load
-    echo $$ > "$DEV/run.pid"
-    local pids=()
-    trap 'kill "${pids[@]}" 2>/dev/null; rm -f "$DEV/run.pid"' EXIT INT TERM
-    CKAN jobs worker >"$DEV/worker.log" 2>&1 & pids+=($!)
-    CKAN harvester gather-consumer >"$DEV/gather.log" 2>&1 & pids+=($!)
-    CKAN harvester fetch-consumer >"$DEV/fetch.log" 2>&1 & pids+=($!)
+    PIDS=()
+    trap 'kill "${PIDS[@]}" 2>/dev/null; rm -f "$DEV/run.pid"' EXIT
+    trap 'exit 130' INT TERM
+    local ckan="$VENV/bin/ckan"
+    "$ckan" -c "$INI" jobs worker >"$DEV/worker.log" 2>&1 & PIDS+=($!)
+    "$ckan" -c "$INI" harvester gather-consumer >"$DEV/gather.log" 2>&1 & PIDS+=($!)
+    "$ckan" -c "$INI" harvester fetch-consumer >"$DEV/fetch.log" 2>&1 & PIDS+=($!)
     cat <<EOT
 
   The catalogue is at   http://127.0.0.1:$CKAN_PORT/
@@ -242,14 +247,14 @@ cmd_run() {
   Stop with             Ctrl-C (or: make stop)
 
 EOT
-    CKAN run --host 127.0.0.1 --port "$CKAN_PORT" --disable-reloader &
-    pids+=($!)
-    wait "${pids[-1]}"
+    "$ckan" -c "$INI" run --host 127.0.0.1 --port "$CKAN_PORT" --disable-reloader &
+    PIDS+=($!)
+    wait "${PIDS[-1]}"
 }
 
 cmd_stop() {
     if [ -s "$DEV/run.pid" ] && kill -0 "$(cat "$DEV/run.pid")" 2>/dev/null; then
-        kill "$(cat "$DEV/run.pid")" && echo "stopped"
+        kill -TERM "$(cat "$DEV/run.pid")" && echo "stopped"
     else
         echo "no catalogue is running"
     fi
