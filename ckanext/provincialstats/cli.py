@@ -12,6 +12,18 @@ def vocab():
     """Reference vocabularies (provinces, statistical sectors)."""
 
 
+@vocab.command("load")
+def vocab_load():
+    """Create the 77 province records from the project's vocabulary, or refresh their
+    code, names and region (profile fields are kept). Safe to run again."""
+    from ckanext.provincialstats.vocab.loader import load_provinces
+
+    counts = load_provinces()
+    click.secho(
+        "Provinces: {created} created, {updated} updated, {unchanged} unchanged".format(
+            **counts), fg="green")
+
+
 @provincialstats.group()
 def demo():
     """Demo content for a development or pilot catalogue."""

@@ -1,14 +1,24 @@
 """Plugin classes only: every interface method hands off to a module in one line."""
+import importlib
+import os
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 
 
 @tk.blanket.config_declarations
-class ProvincialStatsPlugin(p.SingletonPlugin):
+class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
     """The provincial statistics data centre: schemas, vocabularies, actions, pages."""
 
     p.implements(p.IConfigurer)
     p.implements(p.IClick)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IValidators)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IBlueprint)
+    p.implements(p.ITranslation)
 
     # IConfigurer
     def update_config(self, config):
@@ -18,6 +28,38 @@ class ProvincialStatsPlugin(p.SingletonPlugin):
     def get_commands(self):
         from ckanext.provincialstats.cli import get_commands
         return get_commands()
+
+    # IActions
+    def get_actions(self):
+        from ckanext.provincialstats.logic.action import get_actions
+        return get_actions()
+
+    # IAuthFunctions
+    def get_auth_functions(self):
+        from ckanext.provincialstats.logic.auth import get_auth_functions
+        return get_auth_functions()
+
+    # IValidators
+    def get_validators(self):
+        from ckanext.provincialstats.logic.validators import get_validators
+        return get_validators()
+
+    # ITemplateHelpers
+    def get_helpers(self):
+        from ckanext.provincialstats.helpers import get_helpers
+        return get_helpers()
+
+    # IBlueprint
+    def get_blueprint(self):
+        from ckanext.provincialstats.views import get_blueprints
+        return get_blueprints()
+
+    # ITranslation
+    def i18n_directory(self):
+        return os.path.dirname(importlib.import_module("ckanext.provincialstats.i18n").__file__)
+
+    def i18n_domain(self):
+        return "ckanext-provincialstats"
 
 
 class PostgresSearchPlugin(p.SingletonPlugin):

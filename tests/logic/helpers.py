@@ -1,0 +1,58 @@
+"""Shared set-up for the schema, logic and view tests (plain functions, not fixtures:
+the root conftest belongs to the search backend)."""
+import contextlib
+
+from ckan.tests import factories
+from ckan.tests.helpers import call_action
+
+from ckanext.provincialstats.vocab.loader import load_provinces
+
+PLUGINS = "provincialstats_search provincialstats scheming_datasets scheming_groups"
+
+
+def sysadmin_context():
+    return {"user": factories.Sysadmin()["name"], "ignore_auth": False}
+
+
+def pilot_provinces():
+    """Provinces loaded; Chanthaburi (TH-22) and Pathum Thani (TH-13) each with a
+    statistics office organization and an editor in it. Returns a dict of names."""
+    load_provinces()
+    out = {}
+    for code, slug in (("TH-22", "chanthaburi"), ("TH-13", "pathum-thani")):
+        editor = factories.User()
+        org = factories.Organization(
+            name="nso-" + slug, users=[{"name": editor["name"], "capacity": "editor"}])
+        call_action("group_patch", {"ignore_auth": True}, id=slug,
+                    stats_office_org=org["name"])
+        out[code] = {"editor": editor["name"], "org": org["name"], "slug": slug}
+    return out
+
+
+def strategic_issue(province="TH-22", number=1, **extra):
+    data = {
+        "type": "strategic_issue",
+        "title": "เกษตรมูลค่าสูง",
+        "title_en": "High-value agriculture",
+        "province": province,
+        "plan_period": "2566-2570",
+        "issue_number": number,
+    }
+    data.update(extra)
+    return call_action("group_create", {"ignore_auth": True, "user": _site_user()}, **data)
+
+
+def _site_user():
+    return call_action("get_site_user", {"ignore_auth": True})["name"]
+
+
+@contextlib.contextmanager
+def thai():
+    """Run actions as in a request whose language is Thai (``/th/...``)."""
+    from ckan.lib.i18n import set_lang
+    from flask import g  # noqa: F401  (request context provided by CKAN's test app)
+    set_lang("th")
+    try:
+        yield
+    finally:
+        set_lang("en")
