@@ -64,3 +64,30 @@ class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
 
 class PostgresSearchPlugin(p.SingletonPlugin):
     """CKAN's search index and queries on PostgreSQL instead of Solr (usable alone)."""
+
+    p.implements(p.IConfigurer)
+    p.implements(p.IConfigDeclaration)
+    p.implements(p.IPackageController, inherit=True)
+
+    # IConfigurer: runs when plugins load, before CKAN checks the Solr schema
+    def update_config(self, config):
+        from ckanext.provincialstats.search import backend
+        backend.configure(config)
+
+    # IConfigDeclaration
+    def declare_config_options(self, declaration, key):
+        from ckanext.provincialstats.search import backend
+        backend.declare_options(declaration, key)
+
+    # IPackageController
+    def before_dataset_index(self, pkg_dict):
+        from ckanext.provincialstats.search import extra_fields
+        return extra_fields.before_dataset_index(pkg_dict)
+
+    def before_dataset_search(self, search_params):
+        from ckanext.provincialstats.search import extra_fields
+        return extra_fields.before_dataset_search(search_params)
+
+    def after_dataset_search(self, search_results, search_params):
+        from ckanext.provincialstats.search import extra_fields
+        return extra_fields.after_dataset_search(search_results, search_params)

@@ -1,0 +1,160 @@
+"""Install (and remove) the PostgreSQL search backend in a running CKAN.
+
+Called from the plugin's ``IConfigurer.update_config``, i.e. when plugins are loaded and
+before CKAN checks the Solr schema.  Nothing here runs at import time, and CKAN's files
+are never changed: the few names CKAN and ckanext-harvest look up at call time are
+replaced on their modules, and the originals are kept so ``uninstall()`` (and the
+``solr`` setting) restores the stock Solr path exactly.
+
+Where CKAN 2.11 reaches Solr, and what answers instead:
+
+- ``make_connection`` (in ``ckan.lib.search`` and its ``common``, ``index`` and ``query``
+  modules, and ``ckanext.harvest.logic.action.update``) -> a PostgreSQL connection that
+  speaks the four pysolr calls CKAN makes.  So ``_INDICES``/``_QUERIES`` keep CKAN's own
+  ``PackageSearchIndex``/``PackageSearchQuery`` (also created directly by
+  ``model_dictize`` and ``bulk_update_*``), and ``show``, ``clear_all``, ``rebuild``,
+  ``check`` and the ``search-index`` commands work through them unchanged;
+- ``check_solr_schema_version`` and ``is_available`` -> no Solr to check;
+- ``PackageSearchQuery.get_index`` (behind ``search.show`` and ``package_show``) -> one
+  indexed lookup by id or name.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+BACKEND_OPTION = "ckanext.provincialstats.search_backend"
+HARVEST_MODULE = "ckanext.harvest.logic.action.update"
+_originals: dict[tuple[str, str], Any] = {}
+
+
+def configure(config: Any) -> None:
+    """Install or remove the backend as ``ckanext.provincialstats.search_backend`` says."""
+    if config.get(BACKEND_OPTION) == "solr":
+        uninstall()
+    else:
+        install()
+
+
+def is_installed() -> bool:
+    return bool(_originals)
+
+
+def _patch(module_name: str, attribute: str, value: Any) -> None:
+    module = sys.modules.get(module_name) or importlib.import_module(module_name)
+    key = (module_name, attribute)
+    if key not in _originals:
+        _originals[key] = getattr(module, attribute)
+    setattr(module, attribute, value)
+
+
+def _replacements() -> list[tuple[str, str, Any]]:
+    from ckan.lib.search.query import PackageSearchQuery
+
+    from . import connection
+
+    targets = [
+        ("ckan.lib.search.common", "make_connection", connection.make_connection),
+        ("ckan.lib.search.common", "is_available", _available),
+        ("ckan.lib.search", "make_connection", connection.make_connection),
+        ("ckan.lib.search", "is_available", _available),
+        ("ckan.lib.search", "check_solr_schema_version", _no_schema_to_check),
+        ("ckan.lib.search.index", "make_connection", connection.make_connection),
+        ("ckan.lib.search.query", "make_connection", connection.make_connection),
+    ]
+    if _importable(HARVEST_MODULE):
+        targets.append((HARVEST_MODULE, "make_connection", connection.make_connection))
+    targets.append(("ckan.lib.search.query", "PackageSearchQuery",
+                    _query_class(PackageSearchQuery)))
+    return targets
+
+
+def install() -> None:
+    if is_installed():
+        return
+    for module_name, attribute, value in _replacements():
+        _patch(module_name, attribute, value)
+    import ckan.lib.search as search
+
+    # the class CKAN code instantiates by name (model_dictize, bulk updates, query_for)
+    patched = sys.modules["ckan.lib.search.query"].PackageSearchQuery
+    _patch("ckan.lib.search", "PackageSearchQuery", patched)
+    _originals[("ckan.lib.search", "_QUERIES['package']")] = search._QUERIES["package"]
+    search._QUERIES["package"] = patched
+    log.info("Search: PostgreSQL backend installed (no Solr)")
+
+
+def uninstall() -> None:
+    if not is_installed():
+        return
+    import ckan.lib.search as search
+
+    for (module_name, attribute), original in _originals.items():
+        if attribute == "_QUERIES['package']":
+            search._QUERIES["package"] = original
+        else:
+            setattr(sys.modules[module_name], attribute, original)
+    _originals.clear()
+    log.info("Search: PostgreSQL backend removed, CKAN's Solr path restored")
+
+
+def _importable(module_name: str) -> bool:
+    if module_name in sys.modules:
+        return True
+    try:
+        importlib.import_module(module_name)
+    except ImportError:
+        return False
+    return True
+
+
+def _available() -> bool:
+    return True
+
+
+def _no_schema_to_check(schema_file: Any = None) -> bool:
+    return False
+
+
+def _query_class(base: type) -> type:
+    from ckan.lib.search.common import SearchError
+
+    from . import query
+
+    class PostgresPackageSearchQuery(base):  # type: ignore[misc, valid-type]
+        """CKAN's package query; its ``run`` reaches PostgreSQL through
+        ``make_connection``, and the stored dict is read by primary key or name."""
+
+        def get_index(self, reference: str) -> dict[str, Any]:
+            doc = query.stored(reference)
+            if doc is None:
+                raise SearchError("Dataset not found in the search index: %s" % reference)
+            return doc
+
+    return PostgresPackageSearchQuery
+
+
+ANNOTATION = "ckanext-provincialstats search"
+
+
+def declare_options(declaration: Any, key: Any) -> None:
+    """Declare this plugin's options when it runs without ``provincialstats`` (whose
+    blanket declaration already loads the whole file, this group included)."""
+    import ckan.plugins as p
+
+    if p.plugin_loaded("provincialstats"):
+        return
+    import os
+
+    import yaml
+
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)),
+                        "config_declaration.yaml")
+    with open(path, encoding="utf-8") as stream:
+        data = yaml.safe_load(stream)
+    groups = [g for g in data["groups"] if g.get("annotation") == ANNOTATION]
+    declaration.load_dict({"version": 1, "groups": groups})

@@ -1,0 +1,165 @@
+"""Index writes: a flattened CKAN index document -> one row in each search table.
+
+CKAN's own ``PackageSearchIndex.index_package`` still does all the flattening (extras,
+vocabulary tags, resources, relationships, ``before_dataset_index`` plugins, permission
+labels) exactly as for Solr; the document it would send to Solr arrives here instead.
+Writes use their own short transaction, like a Solr update: visible at once, independent
+of the caller's session (some callers index after their commit, some never commit).
+"""
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any, Iterable
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+
+from . import thai
+from .model import DOC_TABLE, INDEX_TABLE
+
+STORED_ONLY = ("data_dict", "validated_data_dict")
+WEIGHT_B = ("name", "tags", "groups", "organization")
+WEIGHT_D = ("res_name", "res_description", "author", "maintainer", "license", "url",
+            "text", "urls")
+WEIGHT_D_PREFIXES = ("extras_", "res_extras_", "vocab_")
+COLUMNS = ("id", "site_id", "name", "state", "dataset_type", "capacity", "owner_org",
+           "organization", "license_id", "title", "title_string", "metadata_created",
+           "metadata_modified", "tags", "groups", "res_format", "permission_labels",
+           "fields", "search_text")
+
+UPSERT_INDEX = sa.text("""
+    INSERT INTO {table} ({columns}, tsv, indexed_at)
+    VALUES ({values},
+            setweight(to_tsvector(CAST(:cfg AS regconfig), :text_a), 'A')
+            || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_b), 'B')
+            || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_c), 'C')
+            || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_d), 'D'),
+            timezone('utc', now()))
+    ON CONFLICT (id) DO UPDATE SET {updates}, tsv = EXCLUDED.tsv,
+        indexed_at = EXCLUDED.indexed_at
+""".format(
+    table=INDEX_TABLE,
+    columns=", ".join(COLUMNS),
+    values=", ".join(
+        "CAST(:%s AS text[])" % c if c in ("tags", "groups", "res_format", "permission_labels")
+        else "CAST(:fields AS jsonb)" if c == "fields" else ":" + c
+        for c in COLUMNS),
+    updates=", ".join("%s = EXCLUDED.%s" % (c, c) for c in COLUMNS if c != "id"),
+))
+
+UPSERT_DOC = sa.text("""
+    INSERT INTO {table} (id, data_dict, validated_data_dict)
+    VALUES (:id, :data_dict, :validated_data_dict)
+    ON CONFLICT (id) DO UPDATE SET data_dict = EXCLUDED.data_dict,
+        validated_data_dict = EXCLUDED.validated_data_dict
+""".format(table=DOC_TABLE))
+
+
+def _clean(text: str) -> str:
+    return text.replace("\x00", "")
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return _clean(value)
+    if isinstance(value, (dict, list, tuple)):
+        return _clean(json.dumps(value, ensure_ascii=False, default=str))
+    return _clean(str(value))
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, (list, tuple, set)):
+        return [_scalar(v) for v in value if v is not None]
+    return _scalar(value)
+
+
+def _strings(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set)):
+        return [_scalar(v) for v in value if v is not None and v != ""]
+    return [_scalar(value)] if value != "" else []
+
+
+def _timestamp(value: Any) -> Any:
+    if not value:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value
+    text = str(value).rstrip("Z")
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _text(values: Iterable[Any], engine: str) -> str:
+    words = []
+    for value in values:
+        words.extend(_strings(value))
+    return thai.segment(" ".join(words), engine)
+
+
+def row_for(doc: dict[str, Any], engine: str) -> dict[str, Any]:
+    """Bound parameters of the upserts for one Solr-style index document."""
+    fields = {k: _value(v) for k, v in doc.items()
+              if k not in STORED_ONLY and v is not None}
+    other_text = [v for k, v in doc.items()
+                  if k in WEIGHT_D or k.startswith(WEIGHT_D_PREFIXES)]
+    title = _scalar(doc.get("title") or "")
+    notes = _scalar(doc.get("notes") or "")
+    return {
+        "id": doc["id"],
+        "site_id": doc.get("site_id") or tk.config.get("ckan.site_id"),
+        "name": doc.get("name") or doc["id"],
+        "state": doc.get("state"),
+        "dataset_type": doc.get("dataset_type") or doc.get("type"),
+        "capacity": doc.get("capacity"),
+        "owner_org": doc.get("owner_org"),
+        "organization": doc.get("organization"),
+        "license_id": doc.get("license_id"),
+        "title": title,
+        "title_string": _scalar(doc.get("title_string") or title) or None,
+        "metadata_created": _timestamp(doc.get("metadata_created")),
+        "metadata_modified": _timestamp(doc.get("metadata_modified")),
+        "tags": _strings(doc.get("tags")),
+        "groups": _strings(doc.get("groups")),
+        "res_format": _strings(doc.get("res_format")),
+        "permission_labels": _strings(doc.get("permission_labels")),
+        "fields": json.dumps(fields, ensure_ascii=False),
+        "search_text": " ".join([title, notes] + _strings(doc.get("tags"))).lower(),
+        "text_a": thai.segment(title, engine),
+        "text_b": _text([doc.get(k) for k in WEIGHT_B], engine),
+        "text_c": thai.segment(notes, engine),
+        "text_d": _text(other_text, engine),
+        "data_dict": doc.get("data_dict"),
+        "validated_data_dict": doc.get("validated_data_dict"),
+    }
+
+
+def write(docs: list[dict[str, Any]], durable: bool = True) -> None:
+    """Upsert documents in one transaction (``durable=False``: asynchronous commit, for
+    deferred commits such as ``search-index rebuild``)."""
+    engine_name = tk.config.get("ckanext.provincialstats.search.thai_engine")
+    cfg = tk.config.get("ckanext.provincialstats.search.text_search_config")
+    rows = [dict(row_for(doc, engine_name), cfg=cfg) for doc in docs]
+    with model.meta.engine.begin() as conn:
+        if not durable:
+            conn.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
+        conn.execute(UPSERT_INDEX, rows)
+        conn.execute(UPSERT_DOC, [{k: r[k] for k in ("id", "data_dict",
+                                                     "validated_data_dict")} for r in rows])
+
+
+def delete(where_sql: str, params: dict[str, Any]) -> int:
+    """Delete the rows a compiled query matches (their stored dicts go with them)."""
+    with model.meta.engine.begin() as conn:
+        result = conn.execute(
+            sa.text("DELETE FROM %s WHERE %s" % (INDEX_TABLE, where_sql)), params)
+        return result.rowcount

@@ -1,0 +1,57 @@
+"""The search backend's two tables (created by the alembic revision, never at start-up).
+
+``provincialstats_search_index``: one narrow row per indexed dataset, the columns every
+search filters, sorts and facets on, the full-text vector and the trigram text.
+``provincialstats_search_doc``: the stored dataset dicts (``data_dict`` and
+``validated_data_dict``) that ``package_show`` and ``package_search`` hand back, kept out
+of the scanned table so facet counts never read them.
+
+Both live on CKAN's metadata, so CKAN's test ``clean_db`` empties them with the core
+tables (an index that outlives its datasets would show ghosts).
+"""
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
+
+INDEX_TABLE = "provincialstats_search_index"
+DOC_TABLE = "provincialstats_search_doc"
+
+metadata = tk.BaseModel.metadata
+
+index_table = sa.Table(
+    INDEX_TABLE, metadata,
+    sa.Column("id", sa.UnicodeText, primary_key=True),
+    sa.Column("site_id", sa.UnicodeText, nullable=False),
+    sa.Column("name", sa.UnicodeText, nullable=False),
+    sa.Column("state", sa.UnicodeText),
+    sa.Column("dataset_type", sa.UnicodeText),
+    sa.Column("capacity", sa.UnicodeText),
+    sa.Column("owner_org", sa.UnicodeText),
+    sa.Column("organization", sa.UnicodeText),
+    sa.Column("license_id", sa.UnicodeText),
+    sa.Column("title", sa.UnicodeText),
+    sa.Column("title_string", sa.UnicodeText),
+    sa.Column("metadata_created", sa.DateTime),
+    sa.Column("metadata_modified", sa.DateTime),
+    sa.Column("tags", pg.ARRAY(sa.UnicodeText), nullable=False),
+    sa.Column("groups", pg.ARRAY(sa.UnicodeText), nullable=False),
+    sa.Column("res_format", pg.ARRAY(sa.UnicodeText), nullable=False),
+    sa.Column("permission_labels", pg.ARRAY(sa.UnicodeText), nullable=False),
+    sa.Column("fields", pg.JSONB, nullable=False),
+    sa.Column("tsv", pg.TSVECTOR, nullable=False),
+    sa.Column("search_text", sa.UnicodeText, nullable=False),
+    sa.Column("indexed_at", sa.DateTime, nullable=False),
+)
+
+doc_table = sa.Table(
+    DOC_TABLE, metadata,
+    sa.Column("id", sa.UnicodeText,
+              sa.ForeignKey(INDEX_TABLE + ".id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("data_dict", sa.UnicodeText),
+    sa.Column("validated_data_dict", sa.UnicodeText),
+)
+
+
+def tables_exist(connection) -> bool:
+    inspector = sa.inspect(connection)
+    return inspector.has_table(INDEX_TABLE) and inspector.has_table(DOC_TABLE)

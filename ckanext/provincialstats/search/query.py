@@ -1,0 +1,240 @@
+"""Solr search parameters -> one SQL statement for the count, the page and every facet.
+
+The matched set is computed once (a materialised CTE holding only what the page order
+and the facets need); the count, the page and each facet are aggregates over it, in the
+same statement, so filtering, counting, sorting, paging and faceting all happen in the
+database over the whole result.  The stored fields of the page's rows are fetched by
+primary key afterwards.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Optional
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckan.lib.search.common import SearchQueryError
+
+from . import parser, sql
+from .model import DOC_TABLE, INDEX_TABLE
+
+# Parameters that only tune Solr's scoring or response format: they never change which
+# datasets match, so they are accepted and have no effect here.
+RANKING_ONLY = {"wt", "tie", "qf", "bf", "boost", "fq_list", "df", "facet", "q.op",
+                "defType", "mm", "spellcheck", "hl", "json.nl", "indent", "omitHeader"}
+KNOWN = RANKING_ONLY | {"q", "fq", "rows", "start", "sort", "fl", "facet.field",
+                        "facet.limit", "facet.mincount", "search_handler"}
+DEFAULT_FIELDS = ("name^4", "title^4", "tags^2", "groups^2", "text")
+
+
+class Results:
+    """The parts of ``pysolr.Results`` CKAN reads."""
+
+    def __init__(self, docs: list[dict[str, Any]], hits: int,
+                 facet_fields: dict[str, list[Any]]):
+        self.docs = docs
+        self.hits = hits
+        self.facets = {"facet_fields": facet_fields} if facet_fields is not None else {}
+        self.highlighting: dict[str, Any] = {}
+        self.debug: dict[str, Any] = {}
+
+    def __len__(self):
+        return len(self.docs)
+
+    def __iter__(self):
+        return iter(self.docs)
+
+
+def _int(params: dict[str, Any], key: str, default: int) -> int:
+    value = params.get(key, default)
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise SearchQueryError("%r must be an integer, got %r" % (key, value))
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if v is not None]
+    return [value]
+
+
+def _q_node(params: dict[str, Any]) -> parser.Node:
+    q = params.get("q")
+    if isinstance(q, (list, tuple)):
+        q = " ".join(str(x) for x in q)
+    if q is None or str(q).strip() in ("", '""', "''"):
+        return parser.MatchAll()
+    q = str(q)
+    if params.get("defType") in ("dismax", "edismax") and not _has_field(q):
+        _check_query_fields(params.get("qf"))
+        return parser.parse_dismax(q, params.get("mm"))
+    return parser.parse(q)
+
+
+def _has_field(q: str) -> bool:
+    return any(t.kind == ":" for t in parser.tokenize(q))
+
+
+def _check_query_fields(qf: Optional[str]) -> None:
+    """Free text searches every text field at once; a narrower ``qf`` would need
+    per-field vectors, so anything but CKAN's default is refused, not ignored."""
+    if qf is None:
+        return
+    wanted = set(str(qf).split())
+    if not wanted <= set(DEFAULT_FIELDS) | {"text"} or "text" not in {
+            f.split("^")[0] for f in wanted}:
+        raise SearchQueryError("query fields 'qf=%s' are not supported (free text "
+                               "always searches every text field)" % qf)
+
+
+def compiler() -> sql.Compiler:
+    return sql.Compiler(
+        tk.config.get("ckanext.provincialstats.search.text_search_config"),
+        tk.config.get("ckanext.provincialstats.search.trigram_fallback"),
+        tk.config.get("ckanext.provincialstats.search.thai_engine"),
+    )
+
+
+def where_for(params: dict[str, Any], comp: sql.Compiler) -> str:
+    unknown = set(params) - KNOWN
+    if unknown:
+        raise SearchQueryError("unsupported search parameters: %s" % ", ".join(sorted(unknown)))
+    nodes = [_q_node(params)]
+    for fq in _as_list(params.get("fq")):
+        if not isinstance(fq, str):
+            raise SearchQueryError("fq must be a string, got %r" % (fq,))
+        nodes.append(parser.parse(fq))
+    return sql.where(comp, nodes)
+
+
+def _fl(params: dict[str, Any]) -> list[str]:
+    fl = params.get("fl")
+    if fl is None:
+        return ["*"]
+    if isinstance(fl, (list, tuple)):
+        fl = " ".join(fl)
+    return [f for f in re.split(r"[\s,]+", str(fl)) if f]
+
+
+def search(params: dict[str, Any]) -> Results:
+    comp = compiler()
+    where_sql = where_for(params, comp)
+    score = comp.score_sql()
+    rows = max(0, _int(params, "rows", 10))
+    start = _int(params, "start", 0)
+    if start < 0:
+        raise SearchQueryError("'start' parameter cannot be negative")
+    order = sql.order_by(comp, params.get("sort"), score)
+
+    facet_fields: Optional[list[str]] = None
+    if str(params.get("facet", "false")).lower() == "true":
+        facet_fields = [str(f) for f in _as_list(params.get("facet.field"))]
+    limit = _int(params, "facet.limit", tk.config.get("search.facets.limit"))
+    mincount = _int(params, "facet.mincount", 1)
+
+    selected = {"id": "id", "score": score}
+    order_parts = []
+    for i, (expression, direction) in enumerate(order):
+        selected["s%d" % i] = expression
+        order_parts.append("m.s%d %s NULLS LAST" % (i, direction))
+    order_sql = ", ".join(order_parts)
+
+    facet_sql = []
+    for i, field in enumerate(facet_fields or []):
+        expression, source = sql.facet_source(comp, field)
+        alias = "f%d" % i
+        selected[alias] = expression
+        source = source.replace("{c}", alias)
+        facet_sql.append(
+            "(SELECT coalesce(jsonb_agg(jsonb_build_array(v, n) ORDER BY n DESC, v), "
+            "'[]') FROM (SELECT v, count(*) AS n FROM (%s) x WHERE v IS NOT NULL "
+            "GROUP BY v HAVING count(*) >= %s ORDER BY n DESC, v %s) agg) AS %s"
+            % (source, comp.bind(max(mincount, 0) or 0),
+               "" if limit < 0 else "LIMIT %s" % comp.bind(limit), alias))
+
+    statement = """
+        WITH m AS MATERIALIZED (
+            SELECT {selected} FROM {table} WHERE {where}
+        )
+        SELECT (SELECT count(*) FROM m) AS hits,
+               (SELECT coalesce(jsonb_agg(jsonb_build_array(p.id, p.score)), '[]') FROM (
+                    SELECT m.id, m.score FROM m ORDER BY {order}
+                    LIMIT {rows} OFFSET {start}) p) AS page
+               {facets}
+    """.format(
+        selected=", ".join("%s AS %s" % (e, a) for a, e in selected.items()),
+        table=INDEX_TABLE, where=where_sql, order=order_sql,
+        rows=comp.bind(rows), start=comp.bind(start),
+        facets="".join(", " + f for f in facet_sql))
+    result = model.Session.execute(sa.text(statement), comp.params).mappings().one()
+
+    page = result["page"]
+    docs = _documents([p[0] for p in page], {p[0]: p[1] for p in page}, _fl(params))
+    facets = None
+    if facet_fields is not None:
+        facets = {}
+        for i, field in enumerate(facet_fields):
+            flat: list[Any] = []
+            for value, count in result["f%d" % i]:
+                flat.extend([value, count])
+            facets[field] = flat
+    return Results(docs, result["hits"], facets)
+
+
+def _documents(ids: list[str], scores: dict[str, float], fl: list[str]) -> list[dict]:
+    if not ids:
+        return []
+    everything = "*" in fl
+    stored = [f for f in ("data_dict", "validated_data_dict") if everything or f in fl]
+    columns = ["i.id", "i.fields"] + ["d.%s" % f for f in stored]
+    rows = model.Session.execute(sa.text(
+        "SELECT {columns} FROM {index} i LEFT JOIN {doc} d ON d.id = i.id "
+        "WHERE i.id = ANY(:ids)".format(columns=", ".join(columns), index=INDEX_TABLE,
+                                        doc=DOC_TABLE)), {"ids": ids}).mappings().all()
+    by_id = {r["id"]: r for r in rows}
+    docs = []
+    for dataset_id in ids:
+        row = by_id.get(dataset_id)
+        if row is None:  # deleted between the two statements
+            continue
+        fields = row["fields"] if isinstance(row["fields"], dict) else json.loads(row["fields"])
+        if everything:
+            doc = dict(fields)
+        else:
+            doc = {f: fields[f] for f in fl if f in fields}
+        for f in stored:
+            doc[f] = row[f]
+        if everything or "score" in fl:
+            doc["score"] = scores.get(dataset_id)
+        docs.append(doc)
+    return docs
+
+
+def delete(q: Optional[str]) -> int:
+    from . import index
+
+    comp = compiler()
+    where_sql = sql.where(comp, [parser.parse(q or "*:*")])
+    return index.delete(where_sql, comp.params)
+
+
+def stored(reference: str) -> Optional[dict[str, Any]]:
+    """The stored dict of one dataset by id or name (two primary/btree lookups)."""
+    row = model.Session.execute(sa.text(
+        "SELECT i.fields, d.data_dict, d.validated_data_dict FROM {index} i "
+        "LEFT JOIN {doc} d ON d.id = i.id "
+        "WHERE i.id = :ref OR i.name = :ref ORDER BY (i.id = :ref) DESC LIMIT 1".format(
+            index=INDEX_TABLE, doc=DOC_TABLE)), {"ref": reference}).mappings().first()
+    if row is None:
+        return None
+    doc = dict(row["fields"])
+    doc["data_dict"] = row["data_dict"]
+    doc["validated_data_dict"] = row["validated_data_dict"]
+    return doc

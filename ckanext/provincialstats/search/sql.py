@@ -1,0 +1,349 @@
+"""Parsed Solr queries -> parameterised SQL over ``provincialstats_search_index``.
+
+Every value from a query becomes a bound parameter; only names this module chooses (column
+names from the fixed tables below, parameter placeholders) are ever written into SQL text.
+
+How Solr fields map (stock CKAN ``schema.xml``):
+
+- string columns (``name``, ``state``, ``organization`` ...): exact, case-sensitive;
+- multi-valued string columns (``tags``, ``groups``, ``res_format``, ``permission_labels``):
+  ``text[]`` with GIN, ``@>`` / ``&&``;
+- dates (``metadata_created``, ``metadata_modified``): timestamps, ranges with ``NOW`` math;
+- text fields: ``title`` (weight A), ``notes`` (weight C) and the catch-all ``text`` (every
+  weight) match words in the ``tsvector``; Thai words are segmented first and a trigram
+  substring match backs them up;
+- ``name_ngram`` / ``title_ngram`` (autocomplete): substring match;
+- tokenised extras (``author``, ``res_name``, ``extras_*`` ...): words of the stored value;
+- any other field (``harvest_source_id``, ``vocab_*``, ``province`` ...): exact match of a
+  value (or one of the values) in the ``fields`` jsonb, GIN-indexed.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Optional
+
+from ckan.lib.search.common import SearchQueryError
+
+from . import dates, parser, thai
+from .parser import MUST, MUST_NOT, SHOULD, Boolean, MatchAll, Range, Term
+
+SCALAR_COLUMNS = {"id", "site_id", "name", "state", "dataset_type", "capacity", "owner_org",
+                  "organization", "license_id", "title_string"}
+ARRAY_COLUMNS = {"tags", "groups", "res_format", "permission_labels"}
+DATE_COLUMNS = {"metadata_created", "metadata_modified"}
+TEXT_WEIGHTS = {"title": "a", "notes": "c", "text": None}
+NGRAM_COLUMNS = {"name_ngram": "name", "title_ngram": "title"}
+TOKENISED = {"author", "author_email", "maintainer", "maintainer_email", "res_name",
+             "res_description", "urls", "depends_on", "dependency_of", "derives_from",
+             "has_derivation", "links_to", "linked_from", "child_of", "parent_of"}
+TOKENISED_PREFIXES = ("extras_", "res_extras_")
+CONSTANTS = {"entity_type": "package"}
+NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
+
+TRUE, FALSE = "TRUE", "FALSE"
+IGNORED = None  # a clause with no searchable words (Solr drops it)
+
+
+def field_kind(field: str) -> str:
+    if field in SCALAR_COLUMNS:
+        return "scalar"
+    if field in ARRAY_COLUMNS:
+        return "array"
+    if field in DATE_COLUMNS:
+        return "date"
+    if field in TEXT_WEIGHTS:
+        return "text"
+    if field in NGRAM_COLUMNS:
+        return "ngram"
+    if field in CONSTANTS:
+        return "constant"
+    if field in TOKENISED or field.startswith(TOKENISED_PREFIXES):
+        return "tokenised"
+    return "generic"
+
+
+def like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def wildcard_to_like(raw: str) -> str:
+    """A Solr wildcard term (backslash escapes kept) as a LIKE pattern."""
+    out, i = [], 0
+    while i < len(raw):
+        c = raw[i]
+        if c == "\\" and i + 1 < len(raw):
+            out.append(like_escape(raw[i + 1]))
+            i += 2
+            continue
+        out.append("%" if c == "*" else "_" if c == "?" else like_escape(c))
+        i += 1
+    return "".join(out)
+
+
+def tsquery_prefix(word: str) -> str:
+    """A prefix tsquery (``'word':*``) as tsquery syntax, quoted so it cannot be misread."""
+    return "'%s':*" % word.replace("\\", "\\\\").replace("'", "''")
+
+
+class Compiler:
+    """Compiles parsed queries; collects the bound parameters and the ranking tsqueries."""
+
+    def __init__(self, text_config: str, trigram: bool, thai_engine: str):
+        self.params: dict[str, Any] = {"cfg": text_config}
+        self.text_config = text_config
+        self.trigram = trigram
+        self.thai_engine = thai_engine
+        self.rank_queries: list[str] = []
+        self._n = 0
+        self._pending: list[tuple[str, str, str]] = []  # (param, function, text)
+
+    # -- parameters -------------------------------------------------------------------
+    def bind(self, value: Any) -> str:
+        self._n += 1
+        name = "p%d" % self._n
+        self.params[name] = value
+        return ":" + name
+
+    # -- tree ---------------------------------------------------------------------------
+    def compile(self, node: parser.Node, positive: bool = True) -> Optional[str]:
+        if isinstance(node, MatchAll):
+            return TRUE
+        if isinstance(node, Boolean):
+            return self._boolean(node, positive)
+        if isinstance(node, Range):
+            return self._range(node)
+        if isinstance(node, Term):
+            return self._term(node, positive)
+        raise SearchQueryError("unsupported query node %r" % (node,))
+
+    def _boolean(self, node: Boolean, positive: bool) -> Optional[str]:
+        must, must_not, should = [], [], []
+        for occur, child in node.clauses:
+            sql = self.compile(child, positive and occur != MUST_NOT)
+            if sql is IGNORED:
+                continue
+            {MUST: must, MUST_NOT: must_not, SHOULD: should}[occur].append(sql)
+        if not (must or must_not or should):
+            return IGNORED
+        parts = list(must) + ["(%s) IS NOT TRUE" % s for s in must_not]
+        needed = node.min_should or (0 if (must or must_not) else 1)
+        needed = min(needed, len(should))
+        if should and needed:
+            if needed == len(should):
+                parts.extend(should)
+            elif needed == 1:
+                parts.append("(%s)" % " OR ".join("(%s)" % s for s in should))
+            else:
+                parts.append("(%s)" % " OR ".join("(%s)" % s for s in should))
+                parts.append("(%s) >= %d" % (
+                    " + ".join("(CASE WHEN %s THEN 1 ELSE 0 END)" % s for s in should),
+                    needed))
+        return " AND ".join("(%s)" % p for p in parts) if parts else TRUE
+
+    # -- terms --------------------------------------------------------------------------
+    def _term(self, term: Term, positive: bool) -> Optional[str]:
+        field = term.field or "text"
+        kind = field_kind(field)
+        if kind == "text":
+            return self._text(term, TEXT_WEIGHTS[field], positive, field)
+        if term.kind == "any":
+            return self._exists(field, kind)
+        if kind == "constant":
+            if term.kind == "wildcard":
+                pattern = re.compile(re.escape(term.value).replace(r"\*", ".*")
+                                     .replace(r"\?", "."))
+                return TRUE if pattern.fullmatch(CONSTANTS[field]) else FALSE
+            return TRUE if term.value == CONSTANTS[field] else FALSE
+        if kind == "ngram":
+            column = NGRAM_COLUMNS[field]
+            value = parser.unescape(term.value) if term.kind == "wildcard" else term.value
+            value = value.strip("*")
+            return "%s ILIKE %s" % (column, self.bind("%" + like_escape(value) + "%"))
+        if kind == "tokenised":
+            return self._tokenised(term, field)
+        if kind == "date":
+            if term.kind == "wildcard":
+                raise SearchQueryError("wildcards are not supported on date field %r" % field)
+            return "%s = %s" % (field, self.bind(dates.parse(term.value)))
+        if term.kind == "wildcard":
+            pattern = self.bind(wildcard_to_like(term.value))
+            if kind == "scalar":
+                return "%s LIKE %s" % (field, pattern)
+            if kind == "array":
+                return "EXISTS (SELECT 1 FROM unnest(%s) v WHERE v LIKE %s)" % (field, pattern)
+            return "EXISTS (SELECT 1 FROM %s v WHERE v LIKE %s)" % (
+                self._generic_values(field), pattern)
+        if kind == "scalar":
+            return "%s = %s" % (field, self.bind(term.value))
+        if kind == "array":
+            return "%s @> ARRAY[CAST(%s AS text)]" % (field, self.bind(term.value))
+        return "(fields @> CAST(%s AS jsonb) OR fields @> CAST(%s AS jsonb))" % (
+            self.bind(json.dumps({field: term.value})),
+            self.bind(json.dumps({field: [term.value]})))
+
+    def _generic_values(self, field: str) -> str:
+        key = self.bind(field)
+        return ("jsonb_array_elements_text(CASE jsonb_typeof(fields -> %s) WHEN 'array' "
+                "THEN fields -> %s ELSE jsonb_build_array(fields -> %s) END)" % (key, key, key))
+
+    def _exists(self, field: str, kind: str) -> str:
+        if kind in ("scalar", "date"):
+            return "%s IS NOT NULL" % field
+        if kind == "array":
+            return "cardinality(%s) > 0" % field
+        if kind == "ngram":
+            return "coalesce(%s, '') <> ''" % NGRAM_COLUMNS[field]
+        if kind == "constant":
+            return TRUE
+        return "jsonb_exists(fields, %s)" % self.bind(field)
+
+    def _tokenised(self, term: Term, field: str) -> str:
+        key = self.bind(field)
+        document = "to_tsvector(CAST(:cfg AS regconfig), coalesce(fields ->> %s, ''))" % key
+        if term.kind == "wildcard":
+            return "%s @@ to_tsquery('simple', %s)" % (
+                document, self.bind(self._prefix_query(term, field)))
+        function = "phraseto_tsquery" if term.kind == "phrase" else "plainto_tsquery"
+        return "%s @@ %s(CAST(:cfg AS regconfig), %s)" % (
+            document, function, self.bind(thai.segment(term.value, self.thai_engine)))
+
+    def _prefix_query(self, term: Term, field: str) -> str:
+        raw = term.value
+        if not re.fullmatch(r"(?:\\.|[^*?\\])+\*", raw):
+            raise SearchQueryError(
+                "only trailing '*' wildcards are supported on text field %r (got %r)"
+                % (field, raw))
+        word = parser.unescape(raw[:-1]).lower()
+        return tsquery_prefix(word)
+
+    def _text(self, term: Term, weight: Optional[str], positive: bool,
+              field: str) -> Optional[str]:
+        if term.kind == "any":
+            return TRUE if field == "text" else "coalesce(%s, '') <> ''" % (
+                "title" if field == "title" else "fields ->> 'notes'")
+        if term.kind == "wildcard":
+            query = "to_tsquery('simple', %s)" % self.bind(self._prefix_query(term, field))
+            value = parser.unescape(term.value[:-1])
+        else:
+            value = term.value
+            if not any(ch.isalnum() for ch in value):
+                return IGNORED
+            function = "phraseto_tsquery" if term.kind == "phrase" else "plainto_tsquery"
+            query = "%s(CAST(:cfg AS regconfig), %s)" % (
+                function, self.bind(thai.segment(value, self.thai_engine)))
+        condition = "tsv @@ %s" % query
+        if weight:
+            condition += " AND ts_filter(tsv, '{%s}') @@ %s" % (weight, query)
+        if positive:
+            self.rank_queries.append(query)
+        if self.trigram and thai.has_thai(value) and len(value.strip()) >= 2:
+            like = self.bind("%" + like_escape(value.strip().lower()) + "%")
+            column = {"title": "title", "notes": "(fields ->> 'notes')"}.get(
+                field, "search_text")
+            condition = "(%s) OR %s ILIKE %s" % (condition, column, like)
+        return condition
+
+    # -- ranges -------------------------------------------------------------------------
+    def _range(self, node: Range) -> str:
+        field = node.field or "text"
+        kind = field_kind(field)
+        if kind in ("text", "tokenised", "ngram", "constant"):
+            raise SearchQueryError("range queries are not supported on text field %r" % field)
+        low, high = node.low, node.high
+        if kind == "date":
+            value = field
+            low = None if low is None else dates.parse(low)
+            high = None if high is None else dates.parse(high)
+            return self._bounds(value, low, high, node)
+        if kind == "scalar":
+            return self._bounds(field, low, high, node)
+        numeric = all(b is None or re.match(NUMBER, b) for b in (low, high))
+        if numeric and (low is not None or high is not None):
+            value = "CASE WHEN v ~ '%s' THEN CAST(v AS numeric) END" % NUMBER
+            low = None if low is None else float(low)
+            high = None if high is None else float(high)
+        else:
+            value = "v"
+        source = "unnest(%s)" % field if kind == "array" else self._generic_values(field)
+        return "EXISTS (SELECT 1 FROM %s v WHERE %s)" % (
+            source, self._bounds(value, low, high, node))
+
+    def _bounds(self, value: str, low: Any, high: Any, node: Range) -> str:
+        parts = ["%s IS NOT NULL" % value]
+        if low is not None:
+            parts.append("%s %s %s" % (value, ">=" if node.include_low else ">", self.bind(low)))
+        if high is not None:
+            parts.append("%s %s %s" % (value, "<=" if node.include_high else "<",
+                                       self.bind(high)))
+        return " AND ".join(parts)
+
+    # -- ranking ------------------------------------------------------------------------
+    def score_sql(self) -> str:
+        if not self.rank_queries:
+            return "1.0"
+        return "ts_rank(tsv, %s)" % " || ".join("(%s)" % q for q in self.rank_queries)
+
+
+def where(compiler: Compiler, nodes: list) -> str:
+    parts = []
+    for node in nodes:
+        sql = compiler.compile(node)
+        parts.append(FALSE if sql is IGNORED else sql)
+    return " AND ".join("(%s)" % p for p in parts) or TRUE
+
+
+SORT_DIRECTIONS = {"asc": "ASC", "desc": "DESC"}
+
+
+def order_by(compiler: Compiler, sort: Optional[str], score: str) -> list[tuple[str, str]]:
+    """(SQL expression, direction) pairs for a Solr ``sort`` value, plus ``id`` last so
+    that paging is stable."""
+    out = []
+    for part in (sort or "score desc, metadata_modified desc").split(","):
+        if not part.strip():
+            continue
+        bits = part.split()
+        if len(bits) != 2 or bits[1].lower() not in SORT_DIRECTIONS:
+            raise SearchQueryError('Invalid "sort" parameter: %r' % part.strip())
+        field, direction = bits[0], SORT_DIRECTIONS[bits[1].lower()]
+        out.append((_sort_expression(compiler, field, score), direction))
+    out.append(("id", "ASC"))
+    return out
+
+
+def _sort_expression(compiler: Compiler, field: str, score: str) -> str:
+    if field == "score":
+        return score
+    if field in ("title", "title_string"):
+        return "title_string"
+    kind = field_kind(field) if re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", field) else None
+    if kind in ("scalar", "date"):
+        return field
+    if kind in ("generic", "tokenised"):
+        key = compiler.bind(field)
+        if field.startswith(("views_", "resources_accessed_", "num_")):
+            return "CASE WHEN fields ->> %s ~ '%s' THEN CAST(fields ->> %s AS numeric) END" % (
+                key, NUMBER, key)
+        return "fields ->> %s" % key
+    raise SearchQueryError('Invalid "sort" parameter: cannot sort on %r' % field)
+
+
+def facet_source(compiler: Compiler, field: str) -> tuple[str, str]:
+    """(expression selected into the matched set ``m``, a query over ``m`` yielding the
+    facet values as ``v``, where ``{c}`` stands for the selected column)."""
+    kind = field_kind(field)
+    if kind == "scalar":
+        return field, "SELECT m.{c} AS v FROM m"
+    if kind == "array":
+        return field, "SELECT v FROM m, unnest(m.{c}) v"
+    if kind == "date":
+        fmt = compiler.bind('YYYY-MM-DD"T"HH24:MI:SS"Z"')
+        return field, "SELECT to_char(m.{c}, %s) AS v FROM m" % fmt
+    if kind in ("generic", "tokenised"):
+        key = compiler.bind(field)
+        return "fields -> %s" % key, (
+            "SELECT v FROM m, jsonb_array_elements_text(CASE jsonb_typeof(m.{c}) "
+            "WHEN 'array' THEN m.{c} ELSE jsonb_build_array(m.{c}) END) v "
+            "WHERE m.{c} IS NOT NULL")
+    raise SearchQueryError("facets are not supported on text field %r" % field)
