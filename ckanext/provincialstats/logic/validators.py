@@ -21,12 +21,19 @@ from ckan.lib.navl.dictization_functions import unflatten
 
 from ckanext.provincialstats import vocab
 from ckanext.provincialstats.logic import years
-from ckanext.scheming.validation import scheming_validator
 
 missing = tk.missing
 Invalid = tk.Invalid
 StopOnError = tk.StopOnError
 _ = tk._
+
+
+def scheming_validator(fn):
+    """Mark ``fn(field, schema)`` as a scheming validator (what scheming's decorator of
+    the same name does; importing it here would be circular at plugin load)."""
+    fn.is_a_scheming_validator = True
+    return fn
+
 
 # The values that mean "other" in the GD Catalog lists; they ask for the *_other text.
 OTHER_VALUES = ("อื่นๆ", "ข้อมูลประเภทอื่นๆ")
