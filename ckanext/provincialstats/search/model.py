@@ -9,6 +9,8 @@ of the scanned table so facet counts never read them.
 Both live on CKAN's metadata, so CKAN's test ``clean_db`` empties them with the core
 tables (an index that outlives its datasets would show ghosts).
 """
+import os
+
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
@@ -55,3 +57,33 @@ doc_table = sa.Table(
 def tables_exist(connection) -> bool:
     inspector = sa.inspect(connection)
     return inspector.has_table(INDEX_TABLE) and inspector.has_table(DOC_TABLE)
+
+
+def migration_directory() -> str:
+    return os.path.join(os.path.dirname(os.path.dirname(__file__)), "migration",
+                        "provincialstats_search")
+
+
+def upgrade(engine) -> None:
+    """Apply this plugin's alembic revisions to ``engine``'s database (what
+    ``ckan db upgrade -p provincialstats_search`` does, usable when the plugin is not
+    loaded, e.g. between tests)."""
+    from alembic import command
+    from alembic.config import Config
+
+    directory = migration_directory()
+    config = Config(os.path.join(directory, "alembic.ini"))
+    config.set_main_option("script_location", directory)
+    config.set_main_option("sqlalchemy.url",
+                           engine.url.render_as_string(hide_password=False)
+                           .replace("%", "%%"))
+    command.upgrade(config, "head")
+
+
+def ensure_tables(engine) -> None:
+    """Create the tables if they are missing (CKAN's test ``clean_db`` drops every table
+    the first time it runs, this plugin's alembic version table included)."""
+    with engine.connect() as connection:
+        if tables_exist(connection):
+            return
+    upgrade(engine)
