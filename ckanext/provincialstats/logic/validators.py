@@ -96,6 +96,12 @@ def _as_list(value: Any) -> list[Any]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+def _drop(key, data):
+    """Nothing to store: remove the key and stop (as ``ignore_missing`` does)."""
+    data.pop(key, None)
+    raise StopOnError
+
+
 def _add_error(errors: dict, key: tuple, message: str) -> None:
     errors.setdefault(key, []).append(message)
 
@@ -137,6 +143,8 @@ def provincialstats_multiple_choice(field, schema):
         if field.get("required") and not values:
             errors[key].append(_msg(field, _("choose at least one value")))
             return
+        if not values:
+            _drop(key, data)
         data[key] = json.dumps([v for v in allowed if v in values], ensure_ascii=False)
     return validator
 
@@ -186,7 +194,9 @@ def provincialstats_province_list(field, schema):
         if field.get("required") and not codes:
             errors[key].append(_msg(field, _("at least one province is required")))
             return
-        data[key] = json.dumps(codes) if codes else missing
+        if not codes:
+            _drop(key, data)
+        data[key] = json.dumps(codes)
     return validator
 
 
@@ -382,8 +392,11 @@ def provincialstats_strategic_issue_list(field, schema):
                 errors[key].append(_msg(field, _('no strategic issue "%(ref)s"') % {"ref": ref}))
             elif group.name not in names:
                 names.append(group.name)
-        if not errors[key]:
-            data[key] = json.dumps(names) if names else missing
+        if errors[key]:
+            return
+        if not names:
+            _drop(key, data)
+        data[key] = json.dumps(names)
     return validator
 
 
@@ -437,7 +450,7 @@ def _check_data_type_fields(schema, data, errors) -> None:
         applies_to = field.get("form_data_type")
         if not applies_to or data_type in applies_to:
             continue
-        if not _empty(_value(data, field["field_name"])):
+        if _values(data, field["field_name"]):
             _add_error(errors, (field["field_name"],), _msg(field, _(
                 'does not apply to data type "%(data_type)s"') % {"data_type": data_type}))
 

@@ -1,0 +1,82 @@
+"""Refresh the message catalogs: extract -> ckanext-provincialstats.pot -> merge into
+th/en .po -> compile .mo.  Run from the repository root:
+
+    .venv/bin/python i18n/update.py
+
+Thai translations are written in ``th/LC_MESSAGES/ckanext-provincialstats.po``; the
+English catalog is the identity (msgstr = msgid) so English never falls back oddly.
+"""
+import pathlib
+
+import polib
+from babel.messages.extract import extract_from_file
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "ckanext" / "provincialstats"
+HERE = ROOT / "i18n"
+DOMAIN = "ckanext-provincialstats"
+PY_DIRS = ("logic", "views", "vocab")
+KEYWORDS = {"_": None, "ungettext": (1, 2)}
+
+
+def _sources():
+    for name in PY_DIRS:
+        for path in sorted((PACKAGE / name).rglob("*.py")):
+            yield "python", path
+    yield "python", PACKAGE / "helpers.py"
+    for path in sorted((PACKAGE / "templates").rglob("*.html")):
+        yield "jinja2.ext:babel_extract", path
+
+
+def extract() -> polib.POFile:
+    pot = polib.POFile()
+    pot.metadata = {"Project-Id-Version": "ckanext-provincialstats 0.1.0",
+                    "Content-Type": "text/plain; charset=UTF-8"}
+    seen = {}
+    for method, path in _sources():
+        options = {"extensions": "jinja2.ext.do"} if "jinja2" in method else {}
+        for lineno, msgid, _comments, _context in extract_from_file(
+                method, str(path), keywords=KEYWORDS, options=options):
+            if isinstance(msgid, tuple):
+                msgid = msgid[0]
+            where = (str(path.relative_to(ROOT)), str(lineno))
+            if msgid in seen:
+                seen[msgid].occurrences.append(where)
+                continue
+            entry = polib.POEntry(msgid=msgid, msgstr="", occurrences=[where])
+            if "%(" in msgid or "%s" in msgid:
+                entry.flags.append("python-format")
+            seen[msgid] = entry
+            pot.append(entry)
+    pot.sort(key=lambda e: e.msgid)
+    return pot
+
+
+def merge(pot: polib.POFile, lang: str) -> polib.POFile:
+    path = HERE / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = {e.msgid: e.msgstr for e in polib.pofile(str(path))} if path.exists() else {}
+    po = polib.POFile()
+    po.metadata = dict(pot.metadata, Language=lang)
+    for entry in pot:
+        msgstr = entry.msgid if lang == "en" else old.get(entry.msgid, "")
+        po.append(polib.POEntry(msgid=entry.msgid, msgstr=msgstr, flags=list(entry.flags),
+                                occurrences=entry.occurrences))
+    po.save(str(path))
+    po.save_as_mofile(str(path.with_suffix(".mo")))
+    return po
+
+
+def main():
+    pot = extract()
+    pot.save(str(HERE / f"{DOMAIN}.pot"))
+    for lang in ("th", "en"):
+        po = merge(pot, lang)
+        missing = [e.msgid for e in po if not e.msgstr]
+        print(f"{lang}: {len(po)} messages, {len(missing)} untranslated")
+        for msgid in missing:
+            print("   ", msgid)
+
+
+if __name__ == "__main__":
+    main()
