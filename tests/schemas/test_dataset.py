@@ -120,6 +120,10 @@ class TestDataset:
         assert "belongs to province TH-13" in errors["strategic_issue"][0]
         assert call_action("package_list") == []
 
+    @pytest.mark.parametrize("typed", ["17", "การท่องเที่ยวและกีฬา", "tourism and sports"])
+    def test_stat_sector_by_code_or_name(self, typed):
+        assert create(stat_sector=typed)["stat_sector"] == "17"
+
     def test_record_data_type_has_its_own_fields(self):
         created = create(data_type="ข้อมูลระเบียน", data_support="ไม่มี",
                          data_collect="บุคคล", high_value_dataset="False")

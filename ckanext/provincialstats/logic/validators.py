@@ -216,6 +216,9 @@ def provincialstats_stat_sector(field, schema):
         if _empty(value):
             return value
         code = vocab.normalise_sector_code(value)
+        by_name = {label.casefold(): s["value"] for s in vocab.stat_sectors()
+                   for label in s["label"].values()}
+        code = by_name.get(str(value).strip().casefold(), code)
         if code not in [s["value"] for s in vocab.stat_sectors()]:
             raise Invalid(_msg(field, _('unknown statistical sector "%(value)s"')
                                % {"value": value}))
