@@ -10,6 +10,7 @@ search backend has no Solr to fall back on, so:
 - ``reset_db`` (behind ``clean_db`` and ``non_clean_db``) recreates the search tables
   after CKAN has reset its own.
 """
+import ckan.lib.search as search
 import ckan.model as model
 import ckan.tests.helpers as test_helpers
 import pytest
@@ -31,5 +32,14 @@ def reset_db():
         factories.fake.unique.clear()
         test_helpers.reset_db()
         search_model.ensure_tables(model.meta.engine)
+
+    return reset
+
+
+@pytest.fixture(scope="session")
+def reset_index():
+    def reset():
+        search_model.ensure_tables(model.meta.engine)
+        search.clear_all()
 
     return reset

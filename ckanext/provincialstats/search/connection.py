@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ckan.lib.search.common import SearchQueryError
+from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
 
 from . import index, query
 
@@ -40,7 +40,10 @@ class PostgresConnection:
     def search(self, q: Any = None, search_handler: Optional[str] = None,
                **params: Any) -> query.Results:
         params["q"] = q
-        return query.search(params)
+        results = query.search(params)
+        if self.decode_dates:  # what pysolr's JSON decoder does for CKAN
+            results.docs = [solr_datetime_decoder(doc) for doc in results.docs]
+        return results
 
     def commit(self, *args: Any, **kwargs: Any) -> None:
         """Every write is already committed: nothing is pending."""

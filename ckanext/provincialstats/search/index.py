@@ -88,15 +88,37 @@ def _strings(value: Any) -> list[str]:
 
 
 def _timestamp(value: Any) -> Any:
+    """A naive UTC datetime, or None when the value is not an ISO 8601 date."""
     if not value:
         return None
-    if isinstance(value, datetime.datetime):
+    when = value
+    if not isinstance(value, datetime.datetime):
+        text = str(value)
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        try:
+            when = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    if when.tzinfo is not None:
+        when = when.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return when
+
+
+def solr_date(value: Any) -> Any:
+    """A date the way Solr stores and returns it: UTC, milliseconds, ``Z``."""
+    when = _timestamp(value)
+    if when is None:
         return value
-    text = str(value).rstrip("Z")
-    try:
-        return datetime.datetime.fromisoformat(text)
-    except ValueError:
-        return None
+    text = when.strftime("%Y-%m-%dT%H:%M:%S")
+    millis = when.microsecond // 1000
+    if millis:
+        text += (".%03d" % millis).rstrip("0")
+    return text + "Z"
+
+
+def _is_date_field(key: str) -> bool:
+    return key.endswith("_date") or key in ("metadata_created", "metadata_modified")
 
 
 def _text(values: Iterable[Any], engine: str) -> str:
@@ -108,8 +130,8 @@ def _text(values: Iterable[Any], engine: str) -> str:
 
 def row_for(doc: dict[str, Any], engine: str) -> dict[str, Any]:
     """Bound parameters of the upserts for one Solr-style index document."""
-    fields = {k: _value(v) for k, v in doc.items()
-              if k not in STORED_ONLY and v is not None}
+    fields = {k: solr_date(v) if _is_date_field(k) and isinstance(v, str) else _value(v)
+              for k, v in doc.items() if k not in STORED_ONLY and v is not None}
     other_text = [v for k, v in doc.items()
                   if k in WEIGHT_D or k.startswith(WEIGHT_D_PREFIXES)]
     title = _scalar(doc.get("title") or "")

@@ -230,8 +230,9 @@ def stored(reference: str) -> Optional[dict[str, Any]]:
     row = model.Session.execute(sa.text(
         "SELECT i.fields, d.data_dict, d.validated_data_dict FROM {index} i "
         "LEFT JOIN {doc} d ON d.id = i.id "
-        "WHERE i.id = :ref OR i.name = :ref ORDER BY (i.id = :ref) DESC LIMIT 1".format(
-            index=INDEX_TABLE, doc=DOC_TABLE)), {"ref": reference}).mappings().first()
+        "WHERE (i.id = :ref OR i.name = :ref) AND i.site_id = :site "
+        "ORDER BY (i.id = :ref) DESC LIMIT 1".format(index=INDEX_TABLE, doc=DOC_TABLE)),
+        {"ref": reference, "site": tk.config.get("ckan.site_id")}).mappings().first()
     if row is None:
         return None
     doc = dict(row["fields"])
