@@ -106,6 +106,7 @@ class TestDataset:
         ({"data_support": "ไม่มี"}, "data_support", "does not apply to data type"),
         ({"strategic_issue": ["no-such-issue"]}, "strategic_issue", "no strategic issue"),
         ({"maintainer_email": ""}, "maintainer_email", "Missing value"),
+        ({"tag_string": ""}, "tag_string", "at least one tag"),
     ])
     def test_bad_input_names_the_field_and_saves_nothing(self, extra, field, words):
         errors = errors_of(**extra)

@@ -471,6 +471,16 @@ def _check_other_companions(schema, data, errors) -> None:
                 % {"main": field_label(_schema_field(schema, name[:-6]))}))
 
 
+def _check_tags_given(schema, data, errors) -> None:
+    """The GD Catalog requires keywords: ``tag_string`` or a ``tags`` list."""
+    field = _schema_field(schema, "tag_string")
+    if not field or not field.get("required") or errors.get(("tag_string",)):
+        return
+    if not any(len(k) == 3 and k[0] == "tags" and k[2] == "name" and not _empty(v)
+               for k, v in data.items()):
+        _add_error(errors, ("tag_string",), _msg(field, _("at least one tag is required")))
+
+
 def _set_extra(key_name: str, value: Any, data: dict) -> None:
     data[(key_name,)] = value
     tk.get_converter("convert_to_extras")((key_name,), data, {}, {})
@@ -515,6 +525,7 @@ def provincialstats_dataset_checks(field, schema):
     """The dataset schema's cross-field rules and derived fields."""
     def validator(key, data, errors, context):
         _check_data_type_fields(schema, data, errors)
+        _check_tags_given(schema, data, errors)
         _check_other_companions(schema, data, errors)
         _check_time_coverage(schema, data, errors)
         _check_issue_provinces(schema, data, errors)
