@@ -68,6 +68,7 @@ class PostgresSearchPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigDeclaration)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IClick)
 
     # IConfigurer: runs when plugins load, before CKAN checks the Solr schema
     def update_config(self, config):
@@ -78,6 +79,11 @@ class PostgresSearchPlugin(p.SingletonPlugin):
     def declare_config_options(self, declaration, key):
         from ckanext.provincialstats.search import backend
         backend.declare_options(declaration, key)
+
+    # IClick
+    def get_commands(self):
+        from ckanext.provincialstats.search import cli
+        return cli.get_commands()
 
     # IPackageController
     def before_dataset_index(self, pkg_dict):
