@@ -71,15 +71,5 @@ setup(
             "provincialstats = ckanext.provincialstats.plugin:ProvincialStatsPlugin",
             "provincialstats_search = ckanext.provincialstats.plugin:PostgresSearchPlugin",
         ],
-        "babel.extractors": [
-            "ckan = ckan.lib.extract:extract_ckan",
-        ],
-    },
-    message_extractors={
-        "ckanext": [
-            ("**.py", "python", None),
-            ("**.js", "javascript", None),
-            ("**/templates/**.html", "ckan", None),
-        ],
     },
 )

@@ -17,6 +17,8 @@ HERE = ROOT / "i18n"
 DOMAIN = "ckanext-provincialstats"
 PY_DIRS = ("logic", "views", "vocab")
 KEYWORDS = {"_": None, "ungettext": (1, 2)}
+# CKAN's JavaScript translation build (run by `ckan run`) needs the header.
+PLURAL_FORMS = {"th": "nplurals=1; plural=0;", "en": "nplurals=2; plural=(n != 1);"}
 
 
 def _sources():
@@ -57,7 +59,7 @@ def merge(pot: polib.POFile, lang: str) -> polib.POFile:
     path.parent.mkdir(parents=True, exist_ok=True)
     old = {e.msgid: e.msgstr for e in polib.pofile(str(path))} if path.exists() else {}
     po = polib.POFile()
-    po.metadata = dict(pot.metadata, Language=lang)
+    po.metadata = dict(pot.metadata, Language=lang, **{"Plural-Forms": PLURAL_FORMS[lang]})
     for entry in pot:
         msgstr = entry.msgid if lang == "en" else old.get(entry.msgid, "")
         po.append(polib.POEntry(msgid=entry.msgid, msgstr=msgstr, flags=list(entry.flags),

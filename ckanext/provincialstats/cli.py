@@ -41,7 +41,8 @@ def demo_load():
     report = load()
     click.secho(
         "Demo content: {organizations} organization(s), {strategic_issues} strategic "
-        "issue(s), {datasets} dataset(s) created; existing records kept.".format(**report),
+        "issue(s), {datasets} dataset(s), {charts} chart(s) created; existing records "
+        "kept.".format(**report),
         fg="green",
     )
 

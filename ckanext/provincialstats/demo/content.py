@@ -84,7 +84,7 @@ def _tourism(slug, code, province_th, province_en, issue):
         "last_year_of_data": "2566",
         "province": [code],
         "strategic_issue": [issue] if issue else [],
-        "stat_sector": "tourism",
+        "stat_sector": "17",
         "resources": [
             {
                 "file": f"tourism-{slug}-monthly.csv",
@@ -113,7 +113,7 @@ def _rice(slug, code, province_th, province_en, issue):
         "last_year_of_data": "2558",
         "province": [code],
         "strategic_issue": [issue] if issue else [],
-        "stat_sector": "agriculture",
+        "stat_sector": "11",
         "resources": [
             {
                 "file": f"rice-main-season-{slug}.csv",
@@ -127,34 +127,100 @@ def _rice(slug, code, province_th, province_en, issue):
 # Strategic issues of the pilot provinces' development plans (2566-2570).
 STRATEGIC_ISSUES = [
     {
-        "name": "th-22-2566-1",
+        "name": "chanthaburi-2566-2570-1",
         "province": "TH-22",
-        "number": 1,
-        "title_th": "เกษตรมูลค่าสูงและผลไม้คุณภาพ (ทุเรียน มังคุด ลำไย)",
-        "title_en": "High-value agriculture and quality fruit (durian, mangosteen, longan)",
-        "org": "nso-chanthaburi",
+        "issue_number": 1,
+        "title": "เกษตรมูลค่าสูงและผลไม้คุณภาพ (ทุเรียน มังคุด ลำไย) และประมงชายฝั่ง",
+        "title_en": "High-value agriculture, quality fruit (durian, mangosteen, longan) "
+        "and coastal shrimp farming",
+        "sub_issues": [
+            {"number": "1.1", "title": "ผลไม้คุณภาพเพื่อการส่งออก",
+             "title_en": "Export-quality fruit"},
+            {"number": "1.2", "title": "การเลี้ยงกุ้งและประมงชายฝั่ง",
+             "title_en": "Shrimp farming and coastal fisheries"},
+        ],
+        "indicators": [
+            {"name": "ผลผลิตทุเรียน", "unit": "ตัน", "year": "2570"},
+            {"name": "ผลผลิตข้าวนาปีต่อไร่", "unit": "กิโลกรัมต่อไร่", "year": "2570"},
+        ],
     },
     {
-        "name": "th-22-2566-2",
+        "name": "chanthaburi-2566-2570-2",
         "province": "TH-22",
-        "number": 2,
-        "title_th": "การท่องเที่ยว อัญมณี และการค้าชายแดน",
-        "title_en": "Tourism, gems and border trade",
-        "org": "nso-chanthaburi",
+        "issue_number": 2,
+        "title": "การท่องเที่ยว อัญมณีและเครื่องประดับ และการค้าชายแดน",
+        "title_en": "Tourism, gems and jewellery, and border trade",
+        "sub_issues": [
+            {"number": "2.1", "title": "การท่องเที่ยวเชิงเกษตรและชุมชน",
+             "title_en": "Agro- and community tourism"},
+            {"number": "2.2", "title": "การค้าชายแดนไทย-กัมพูชา",
+             "title_en": "Thai-Cambodian border trade"},
+        ],
+        "indicators": [
+            {"name": "รายได้จากการท่องเที่ยว", "unit": "บาท", "year": "2570"},
+            {"name": "มูลค่าการค้าชายแดน", "unit": "ล้านบาท", "year": "2570"},
+        ],
     },
     {
-        "name": "th-13-2566-1",
+        "name": "pathum-thani-2566-2570-1",
         "province": "TH-13",
-        "number": 1,
-        "title_th": "เมืองน่าอยู่คู่อุตสาหกรรม: เมืองสะอาด เชื่อมโยง ปลอดภัย",
+        "issue_number": 1,
+        "title": "เมืองน่าอยู่คู่อุตสาหกรรม: เมืองสะอาด เชื่อมโยง ปลอดภัย",
         "title_en": "A livable city with industry: clean, connected, safe",
-        "org": "nso-pathum-thani",
+        "sub_issues": [
+            {"number": "1.1", "title": "เมืองสะอาด", "title_en": "Clean city"},
+            {"number": "1.2", "title": "เมืองเชื่อมโยง", "title_en": "Connected city"},
+            {"number": "1.3", "title": "เมืองปลอดภัย", "title_en": "Safe city"},
+        ],
+        "indicators": [
+            {"name": "รายได้จากการท่องเที่ยว", "unit": "บาท", "year": "2570"},
+        ],
+    },
+]
+
+# Which organization is each pilot province's statistics office (set on the province).
+STATS_OFFICES = {"TH-22": "nso-chanthaburi", "TH-13": "nso-pathum-thani"}
+
+# The provincial official statistics chart of Chanthaburi: AS-IS items linked to the
+# catalogue, TO-BE items still to be developed.
+CHARTS = [
+    {
+        "name": "chart-chanthaburi-2566-2570",
+        "title": "ผังสถิติทางการ จังหวัดจันทบุรี พ.ศ. 2566-2570",
+        "owner_org": "nso-chanthaburi",
+        "province": "TH-22",
+        "plan_period": "2566-2570",
+        "notes": "Chanthaburi's provincial official statistics chart for the 2566-2570 "
+        "development plan.",
+        "chart_items": [
+            {"strategic_issue": "chanthaburi-2566-2570-1", "sub_issue": "1.1",
+             "indicator": "ผลผลิตข้าวนาปีต่อไร่", "statistic": "เนื้อที่และผลผลิตข้าวนาปี",
+             "agency": "สำนักงานเศรษฐกิจการเกษตร", "frequency": "ปี", "availability": "as_is",
+             "official_statistics": "True", "dataset": "main-season-rice-chanthaburi"},
+            {"strategic_issue": "chanthaburi-2566-2570-1", "sub_issue": "1.1",
+             "indicator": "ผลผลิตทุเรียน", "statistic": "เนื้อที่ให้ผลและผลผลิตทุเรียนรายอำเภอ",
+             "agency": "สำนักงานเกษตรจังหวัดจันทบุรี", "frequency": "ปี",
+             "availability": "to_be", "official_statistics": "False"},
+            {"strategic_issue": "chanthaburi-2566-2570-1", "sub_issue": "1.2",
+             "indicator": "ผลผลิตกุ้งทะเล", "statistic": "ผลผลิตกุ้งทะเลเพาะเลี้ยง",
+             "agency": "สำนักงานประมงจังหวัดจันทบุรี", "frequency": "ปี",
+             "availability": "to_be", "official_statistics": "False"},
+            {"strategic_issue": "chanthaburi-2566-2570-2", "sub_issue": "2.1",
+             "indicator": "รายได้จากการท่องเที่ยว", "statistic": "ผู้เยี่ยมเยือนและรายได้รายเดือน",
+             "agency": "กระทรวงการท่องเที่ยวและกีฬา", "frequency": "เดือน",
+             "availability": "as_is", "official_statistics": "True",
+             "dataset": "domestic-tourism-chanthaburi-monthly"},
+            {"strategic_issue": "chanthaburi-2566-2570-2", "sub_issue": "2.2",
+             "indicator": "มูลค่าการค้าชายแดน", "statistic": "มูลค่าการค้าชายแดนรายด่าน",
+             "agency": "กรมศุลกากร", "frequency": "เดือน", "availability": "to_be",
+             "official_statistics": "True"},
+        ],
     },
 ]
 
 DATASETS = [
-    _tourism("chanthaburi", "TH-22", "จันทบุรี", "Chanthaburi", "th-22-2566-2"),
-    _tourism("pathum-thani", "TH-13", "ปทุมธานี", "Pathum Thani", "th-13-2566-1"),
-    _rice("chanthaburi", "TH-22", "จันทบุรี", "Chanthaburi", "th-22-2566-1"),
+    _tourism("chanthaburi", "TH-22", "จันทบุรี", "Chanthaburi", "chanthaburi-2566-2570-2"),
+    _tourism("pathum-thani", "TH-13", "ปทุมธานี", "Pathum Thani", "pathum-thani-2566-2570-1"),
+    _rice("chanthaburi", "TH-22", "จันทบุรี", "Chanthaburi", "chanthaburi-2566-2570-1"),
     _rice("pathum-thani", "TH-13", "ปทุมธานี", "Pathum Thani", None),
 ]

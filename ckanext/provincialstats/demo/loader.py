@@ -20,6 +20,7 @@ def _context(user):
 
 
 def _exists(action, user, id_):
+    """The record, or None. A record a curator deleted still exists: it stays deleted."""
     try:
         return tk.get_action(action)(_context(user), {"id": id_})
     except tk.ObjectNotFound:
@@ -28,31 +29,35 @@ def _exists(action, user, id_):
 
 def _ensure_organizations(user, report):
     for org in content.ORGANIZATIONS:
-        if _exists("organization_show", user, org["name"]):
-            continue
-        data = {k: v for k, v in org.items() if k != "province_code"}
-        if org.get("province_code"):
-            data["extras"] = [{"key": "province_code", "value": org["province_code"]}]
-        tk.get_action("organization_create")(_context(user), data)
-        report["organizations"] += 1
+        if not _exists("organization_show", user, org["name"]):
+            tk.get_action("organization_create")(_context(user), dict(org))
+            report["organizations"] += 1
+
+
+def _ensure_stats_offices(user):
+    """Name each pilot province's statistics office on its province record (the field
+    the curator permissions read); a value a sysadmin already set is kept."""
+    for code, org_name in content.STATS_OFFICES.items():
+        province = tk.get_action("provincialstats_province_show")(
+            _context(user), {"code": code})
+        if not province.get("stats_office_org"):
+            tk.get_action("group_patch")(
+                _context(user), {"id": province["name"], "stats_office_org": org_name})
 
 
 def _ensure_strategic_issues(user, report):
     for issue in content.STRATEGIC_ISSUES:
-        if _exists("group_show", user, issue["name"]):
-            continue
-        data = {
-            "type": "strategic_issue",
-            "name": issue["name"],
-            "title": issue["title_th"],
-            "title_en": issue["title_en"],
-            "province": issue["province"],
-            "number": issue["number"],
-            "plan_period_start": 2566,
-            "plan_period_end": 2570,
-        }
-        tk.get_action("group_create")(_context(user), data)
-        report["strategic_issues"] += 1
+        if not _exists("group_show", user, issue["name"]):
+            data = {"type": "strategic_issue", "plan_period": "2566-2570", **issue}
+            tk.get_action("group_create")(_context(user), data)
+            report["strategic_issues"] += 1
+
+
+def _ensure_charts(user, report):
+    for chart in content.CHARTS:
+        if not _exists("package_show", user, chart["name"]):
+            tk.get_action("package_create")(_context(user), {"type": "stats_chart", **chart})
+            report["charts"] += 1
 
 
 def _upload(resource, dataset_id, user):
@@ -87,8 +92,10 @@ def _ensure_datasets(user, report):
 def load():
     """Create whatever demo record is missing; return counts of what was created."""
     user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-    report = {"organizations": 0, "strategic_issues": 0, "datasets": 0}
+    report = {"organizations": 0, "strategic_issues": 0, "datasets": 0, "charts": 0}
     _ensure_organizations(user, report)
+    _ensure_stats_offices(user)
     _ensure_strategic_issues(user, report)
     _ensure_datasets(user, report)
+    _ensure_charts(user, report)
     return report
