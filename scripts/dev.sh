@@ -203,6 +203,7 @@ PY
 }
 
 setup() {
+    mkdir -p "$DEV"
     ensure_apt_packages
     ensure_postgres
     ensure_redis
