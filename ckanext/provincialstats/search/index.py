@@ -19,6 +19,10 @@ import sqlalchemy as sa
 from . import thai
 from .model import DOC_TABLE, INDEX_TABLE
 
+# What compiled queries select from: ``i`` the narrow row, ``d`` its wide part.  The
+# LEFT JOIN on d's primary key is removed by the planner when a query does not use d.
+SOURCE = "%s i LEFT JOIN %s d ON d.id = i.id" % (INDEX_TABLE, DOC_TABLE)
+
 STORED_ONLY = ("data_dict", "validated_data_dict")
 WEIGHT_B = ("name", "tags", "groups", "organization")
 WEIGHT_D = ("res_name", "res_description", "author", "maintainer", "license", "url",
@@ -26,33 +30,32 @@ WEIGHT_D = ("res_name", "res_description", "author", "maintainer", "license", "u
 WEIGHT_D_PREFIXES = ("extras_", "res_extras_", "vocab_")
 COLUMNS = ("id", "site_id", "name", "state", "dataset_type", "capacity", "owner_org",
            "organization", "license_id", "title", "title_string", "metadata_created",
-           "metadata_modified", "tags", "groups", "res_format", "permission_labels",
-           "fields", "search_text")
+           "metadata_modified", "tags", "groups", "res_format", "permission_labels")
 
 UPSERT_INDEX = sa.text("""
-    INSERT INTO {table} ({columns}, tsv, indexed_at)
-    VALUES ({values},
-            setweight(to_tsvector(CAST(:cfg AS regconfig), :text_a), 'A')
-            || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_b), 'B')
-            || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_c), 'C')
-            || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_d), 'D'),
-            timezone('utc', now()))
-    ON CONFLICT (id) DO UPDATE SET {updates}, tsv = EXCLUDED.tsv,
-        indexed_at = EXCLUDED.indexed_at
+    INSERT INTO {table} ({columns}, indexed_at)
+    VALUES ({values}, timezone('utc', now()))
+    ON CONFLICT (id) DO UPDATE SET {updates}, indexed_at = EXCLUDED.indexed_at
 """.format(
     table=INDEX_TABLE,
     columns=", ".join(COLUMNS),
     values=", ".join(
         "CAST(:%s AS text[])" % c if c in ("tags", "groups", "res_format", "permission_labels")
-        else "CAST(:fields AS jsonb)" if c == "fields" else ":" + c
+        else ":" + c
         for c in COLUMNS),
     updates=", ".join("%s = EXCLUDED.%s" % (c, c) for c in COLUMNS if c != "id"),
 ))
 
 UPSERT_DOC = sa.text("""
-    INSERT INTO {table} (id, data_dict, validated_data_dict)
-    VALUES (:id, :data_dict, :validated_data_dict)
-    ON CONFLICT (id) DO UPDATE SET data_dict = EXCLUDED.data_dict,
+    INSERT INTO {table} (id, fields, tsv, search_text, data_dict, validated_data_dict)
+    VALUES (:id, CAST(:fields AS jsonb),
+            setweight(to_tsvector(CAST(:cfg AS regconfig), :text_a), 'A')
+            || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_b), 'B')
+            || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_c), 'C')
+            || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_d), 'D'),
+            :search_text, :data_dict, :validated_data_dict)
+    ON CONFLICT (id) DO UPDATE SET fields = EXCLUDED.fields, tsv = EXCLUDED.tsv,
+        search_text = EXCLUDED.search_text, data_dict = EXCLUDED.data_dict,
         validated_data_dict = EXCLUDED.validated_data_dict
 """.format(table=DOC_TABLE))
 
@@ -175,13 +178,13 @@ def write(docs: list[dict[str, Any]], durable: bool = True) -> None:
         if not durable:
             conn.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
         conn.execute(UPSERT_INDEX, rows)
-        conn.execute(UPSERT_DOC, [{k: r[k] for k in ("id", "data_dict",
-                                                     "validated_data_dict")} for r in rows])
+        conn.execute(UPSERT_DOC, rows)
 
 
 def delete(where_sql: str, params: dict[str, Any]) -> int:
-    """Delete the rows a compiled query matches (their stored dicts go with them)."""
+    """Delete the rows a compiled query matches (their doc rows go with them)."""
     with model.meta.engine.begin() as conn:
-        result = conn.execute(
-            sa.text("DELETE FROM %s WHERE %s" % (INDEX_TABLE, where_sql)), params)
+        result = conn.execute(sa.text(
+            "DELETE FROM {index} WHERE id IN (SELECT i.id FROM {source} WHERE {where})"
+            .format(index=INDEX_TABLE, source=SOURCE, where=where_sql)), params)
         return result.rowcount

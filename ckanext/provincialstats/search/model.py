@@ -1,10 +1,12 @@
 """The search backend's two tables (created by the alembic revision, never at start-up).
 
-``provincialstats_search_index``: one narrow row per indexed dataset, the columns every
-search filters, sorts and facets on, the full-text vector and the trigram text.
-``provincialstats_search_doc``: the stored dataset dicts (``data_dict`` and
-``validated_data_dict``) that ``package_show`` and ``package_search`` hand back, kept out
-of the scanned table so facet counts never read them.
+``provincialstats_search_index``: one narrow row per indexed dataset (about 300 bytes),
+the columns every search filters, sorts and facets on; counts and facets over the whole
+catalogue scan only this table.
+``provincialstats_search_doc``: the wide part, read only for the rows that need it: the
+full-text vector and the trigram text (GIN-indexed), every other index field as jsonb
+(GIN-indexed), and the stored dataset dicts (``data_dict`` and ``validated_data_dict``)
+that ``package_show`` and ``package_search`` hand back.
 
 Both live on CKAN's metadata, so CKAN's test ``clean_db`` empties them with the core
 tables (an index that outlives its datasets would show ghosts).
@@ -39,9 +41,6 @@ index_table = sa.Table(
     sa.Column("groups", pg.ARRAY(sa.UnicodeText), nullable=False),
     sa.Column("res_format", pg.ARRAY(sa.UnicodeText), nullable=False),
     sa.Column("permission_labels", pg.ARRAY(sa.UnicodeText), nullable=False),
-    sa.Column("fields", pg.JSONB, nullable=False),
-    sa.Column("tsv", pg.TSVECTOR, nullable=False),
-    sa.Column("search_text", sa.UnicodeText, nullable=False),
     sa.Column("indexed_at", sa.DateTime, nullable=False),
 )
 
@@ -49,6 +48,9 @@ doc_table = sa.Table(
     DOC_TABLE, metadata,
     sa.Column("id", sa.UnicodeText,
               sa.ForeignKey(INDEX_TABLE + ".id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("fields", pg.JSONB, nullable=False),
+    sa.Column("tsv", pg.TSVECTOR, nullable=False),
+    sa.Column("search_text", sa.UnicodeText, nullable=False),
     sa.Column("data_dict", sa.UnicodeText),
     sa.Column("validated_data_dict", sa.UnicodeText),
 )
@@ -80,10 +82,22 @@ def upgrade(engine) -> None:
     command.upgrade(config, "head")
 
 
+VERSION_TABLE = "provincialstats_search_alembic_version"
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(migration_directory()).get_current_head()
+
+
 def ensure_tables(engine) -> None:
-    """Create the tables if they are missing (CKAN's test ``clean_db`` drops every table
-    the first time it runs, this plugin's alembic version table included)."""
+    """Bring the tables to the latest revision if they are missing or older (CKAN's test
+    ``clean_db`` drops every table the first time it runs, the version table too)."""
     with engine.connect() as connection:
-        if tables_exist(connection):
-            return
+        if tables_exist(connection) and sa.inspect(connection).has_table(VERSION_TABLE):
+            current = connection.execute(
+                sa.text("SELECT version_num FROM %s" % VERSION_TABLE)).scalar()
+            if current == head_revision():
+                return
     upgrade(engine)

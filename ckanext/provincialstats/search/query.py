@@ -17,7 +17,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan.lib.search.common import SearchQueryError
 
-from . import parser, sql
+from . import index, parser, sql
 from .model import DOC_TABLE, INDEX_TABLE
 
 # Parameters that only tune Solr's scoring or response format: they never change which
@@ -139,40 +139,13 @@ def search(params: dict[str, Any]) -> Results:
     limit = _int(params, "facet.limit", tk.config.get("search.facets.limit"))
     mincount = _int(params, "facet.mincount", 1)
 
-    selected = {"id": "id", "score": score}
-    order_parts = []
-    for i, (expression, direction) in enumerate(order):
-        selected["s%d" % i] = expression
-        order_parts.append("m.s%d %s NULLS LAST" % (i, direction))
-    order_sql = ", ".join(order_parts)
-
-    facet_sql = []
-    for i, field in enumerate(facet_fields or []):
-        expression, source = sql.facet_source(comp, field)
-        alias = "f%d" % i
-        selected[alias] = expression
-        source = source.replace("{c}", alias)
-        facet_sql.append(
-            "(SELECT coalesce(jsonb_agg(jsonb_build_array(v, n) ORDER BY n DESC, v), "
-            "'[]') FROM (SELECT v, count(*) AS n FROM (%s) x WHERE v IS NOT NULL "
-            "GROUP BY v HAVING count(*) >= %s ORDER BY n DESC, v %s) agg) AS %s"
-            % (source, comp.bind(max(mincount, 0) or 0),
-               "" if limit < 0 else "LIMIT %s" % comp.bind(limit), alias))
-
-    statement = """
-        WITH m AS MATERIALIZED (
-            SELECT {selected} FROM {table} WHERE {where}
-        )
-        SELECT (SELECT count(*) FROM m) AS hits,
-               (SELECT coalesce(jsonb_agg(jsonb_build_array(p.id, p.score)), '[]') FROM (
-                    SELECT m.id, m.score FROM m ORDER BY {order}
-                    LIMIT {rows} OFFSET {start}) p) AS page
-               {facets}
-    """.format(
-        selected=", ".join("%s AS %s" % (e, a) for a, e in selected.items()),
-        table=INDEX_TABLE, where=where_sql, order=order_sql,
-        rows=comp.bind(rows), start=comp.bind(start),
-        facets="".join(", " + f for f in facet_sql))
+    if not comp.rank_queries:  # every score is equal: leave it out of the ORDER BY
+        order = [(e, d) for e, d in order if e != score]
+    statement = _statement(comp, where_sql, score, order, facet_fields or [], limit,
+                           mincount, rows, start)
+    model.Session.execute(sa.text("SELECT set_config('work_mem', :work_mem, true)"),
+                          {"work_mem": tk.config.get(
+                              "ckanext.provincialstats.search.work_mem")})
     result = model.Session.execute(sa.text(statement), comp.params).mappings().one()
 
     page = result["page"]
@@ -188,12 +161,58 @@ def search(params: dict[str, Any]) -> Results:
     return Results(docs, result["hits"], facets)
 
 
+PAGE = ("(SELECT coalesce(jsonb_agg(jsonb_build_array(p.id, p.score)), '[]') FROM ("
+        "SELECT {id} AS id, {score} AS score FROM {source} WHERE {where} "
+        "ORDER BY {order} LIMIT {rows} OFFSET {start}) p) AS page")
+FACET = ("(SELECT coalesce(jsonb_agg(jsonb_build_array(v, n) ORDER BY n DESC, v), '[]') "
+         "FROM (SELECT v, count(*) AS n FROM ({values}) x WHERE v IS NOT NULL GROUP BY v "
+         "HAVING count(*) >= {mincount} ORDER BY n DESC, v {limit}) agg) AS {alias}")
+
+
+def _statement(comp: sql.Compiler, where_sql: str, score: str, order: list,
+               facet_fields: list[str], limit: int, mincount: int, rows: int,
+               start: int) -> str:
+    """Without facets: a count and an ordered page straight from the table (an index
+    can give the order).  With facets: the matched set materialised once, and the
+    count, the page and every facet computed from it."""
+    rows_sql, start_sql = comp.bind(rows), comp.bind(start)
+    if not facet_fields:
+        return "SELECT (SELECT count(*) FROM {source} WHERE {where}) AS hits, {page}".format(
+            source=index.SOURCE, where=where_sql, page=PAGE.format(
+                id="i.id", score=score, source=index.SOURCE, where=where_sql,
+                order=", ".join("%s %s NULLS LAST" % o for o in order),
+                rows=rows_sql, start=start_sql))
+    selected = {"id": "i.id", "score": score}
+    order_parts = []
+    for i, (expression, direction) in enumerate(order):
+        if expression == "i.id":
+            order_parts.append("m.id %s" % direction)
+            continue
+        selected["s%d" % i] = expression
+        order_parts.append("m.s%d %s NULLS LAST" % (i, direction))
+    facets = []
+    for i, field in enumerate(facet_fields):
+        expression, values = sql.facet_source(comp, field)
+        alias = "f%d" % i
+        selected[alias] = expression
+        facets.append(FACET.format(
+            values=values.replace("{c}", alias), mincount=comp.bind(max(mincount, 0)),
+            limit="" if limit < 0 else "LIMIT %s" % comp.bind(limit), alias=alias))
+    return ("WITH m AS MATERIALIZED (SELECT {selected} FROM {source} WHERE {where}) "
+            "SELECT (SELECT count(*) FROM m) AS hits, {page}, {facets}").format(
+        selected=", ".join("%s AS %s" % (e, a) for a, e in selected.items()),
+        source=index.SOURCE, where=where_sql,
+        page=PAGE.format(id="m.id", score="m.score", source="m", where="TRUE",
+                         order=", ".join(order_parts), rows=rows_sql, start=start_sql),
+        facets=", ".join(facets))
+
+
 def _documents(ids: list[str], scores: dict[str, float], fl: list[str]) -> list[dict]:
     if not ids:
         return []
     everything = "*" in fl
     stored = [f for f in ("data_dict", "validated_data_dict") if everything or f in fl]
-    columns = ["i.id", "i.fields"] + ["d.%s" % f for f in stored]
+    columns = ["i.id", "d.fields"] + ["d.%s" % f for f in stored]
     rows = model.Session.execute(sa.text(
         "SELECT {columns} FROM {index} i LEFT JOIN {doc} d ON d.id = i.id "
         "WHERE i.id = ANY(:ids)".format(columns=", ".join(columns), index=INDEX_TABLE,
@@ -218,8 +237,6 @@ def _documents(ids: list[str], scores: dict[str, float], fl: list[str]) -> list[
 
 
 def delete(q: Optional[str]) -> int:
-    from . import index
-
     comp = compiler()
     where_sql = sql.where(comp, [parser.parse(q or "*:*")])
     return index.delete(where_sql, comp.params)
@@ -228,7 +245,7 @@ def delete(q: Optional[str]) -> int:
 def stored(reference: str) -> Optional[dict[str, Any]]:
     """The stored dict of one dataset by id or name (two primary/btree lookups)."""
     row = model.Session.execute(sa.text(
-        "SELECT i.fields, d.data_dict, d.validated_data_dict FROM {index} i "
+        "SELECT d.fields, d.data_dict, d.validated_data_dict FROM {index} i "
         "LEFT JOIN {doc} d ON d.id = i.id "
         "WHERE (i.id = :ref OR i.name = :ref) AND i.site_id = :site "
         "ORDER BY (i.id = :ref) DESC LIMIT 1".format(index=INDEX_TABLE, doc=DOC_TABLE)),

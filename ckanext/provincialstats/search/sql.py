@@ -63,6 +63,11 @@ def field_kind(field: str) -> str:
     return "generic"
 
 
+def column(field: str) -> str:
+    """A column of the narrow table, qualified (``id`` is in both tables)."""
+    return "i." + field
+
+
 def like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -156,10 +161,10 @@ class Compiler:
                 return TRUE if pattern.fullmatch(CONSTANTS[field]) else FALSE
             return TRUE if term.value == CONSTANTS[field] else FALSE
         if kind == "ngram":
-            column = NGRAM_COLUMNS[field]
             value = parser.unescape(term.value) if term.kind == "wildcard" else term.value
             value = value.strip("*")
-            return "%s ILIKE %s" % (column, self.bind("%" + like_escape(value) + "%"))
+            return "i.%s ILIKE %s" % (NGRAM_COLUMNS[field],
+                                       self.bind("%" + like_escape(value) + "%"))
         if kind == "tokenised":
             return self._tokenised(term, field)
         if kind == "date":
@@ -169,13 +174,13 @@ class Compiler:
         if term.kind == "wildcard":
             pattern = self.bind(wildcard_to_like(term.value))
             if kind == "scalar":
-                return "%s LIKE %s" % (field, pattern)
+                return "%s LIKE %s" % (column(field), pattern)
             if kind == "array":
                 return "EXISTS (SELECT 1 FROM unnest(%s) v WHERE v LIKE %s)" % (field, pattern)
             return "EXISTS (SELECT 1 FROM %s v WHERE v LIKE %s)" % (
                 self._generic_values(field), pattern)
         if kind == "scalar":
-            return "%s = %s" % (field, self.bind(term.value))
+            return "%s = %s" % (column(field), self.bind(term.value))
         if kind == "array":
             return "%s @> ARRAY[CAST(%s AS text)]" % (field, self.bind(term.value))
         return "(fields @> CAST(%s AS jsonb) OR fields @> CAST(%s AS jsonb))" % (
@@ -189,7 +194,7 @@ class Compiler:
 
     def _exists(self, field: str, kind: str) -> str:
         if kind in ("scalar", "date"):
-            return "%s IS NOT NULL" % field
+            return "%s IS NOT NULL" % column(field)
         if kind == "array":
             return "cardinality(%s) > 0" % field
         if kind == "ngram":
@@ -239,9 +244,9 @@ class Compiler:
             self.rank_queries.append(query)
         if self.trigram and thai.has_thai(value) and len(value.strip()) >= 2:
             like = self.bind("%" + like_escape(value.strip().lower()) + "%")
-            column = {"title": "title", "notes": "(fields ->> 'notes')"}.get(
+            target = {"title": "i.title", "notes": "(fields ->> 'notes')"}.get(
                 field, "search_text")
-            condition = "(%s) OR %s ILIKE %s" % (condition, column, like)
+            condition = "(%s) OR %s ILIKE %s" % (condition, target, like)
         return condition
 
     # -- ranges -------------------------------------------------------------------------
@@ -257,7 +262,7 @@ class Compiler:
             high = None if high is None else dates.parse(high)
             return self._bounds(value, low, high, node)
         if kind == "scalar":
-            return self._bounds(field, low, high, node)
+            return self._bounds(column(field), low, high, node)
         numeric = all(b is None or re.match(NUMBER, b) for b in (low, high))
         if numeric and (low is not None or high is not None):
             value = "CASE WHEN v ~ '%s' THEN CAST(v AS numeric) END" % NUMBER
@@ -308,7 +313,7 @@ def order_by(compiler: Compiler, sort: Optional[str], score: str) -> list[tuple[
             raise SearchQueryError('Invalid "sort" parameter: %r' % part.strip())
         field, direction = bits[0], SORT_DIRECTIONS[bits[1].lower()]
         out.append((_sort_expression(compiler, field, score), direction))
-    out.append(("id", "ASC"))
+    out.append(("i.id", "ASC"))
     return out
 
 
@@ -319,7 +324,7 @@ def _sort_expression(compiler: Compiler, field: str, score: str) -> str:
         return "title_string"
     kind = field_kind(field) if re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", field) else None
     if kind in ("scalar", "date"):
-        return field
+        return column(field)
     if kind in ("generic", "tokenised"):
         key = compiler.bind(field)
         if field.startswith(("views_", "resources_accessed_", "num_")):
@@ -334,7 +339,7 @@ def facet_source(compiler: Compiler, field: str) -> tuple[str, str]:
     facet values as ``v``, where ``{c}`` stands for the selected column)."""
     kind = field_kind(field)
     if kind == "scalar":
-        return field, "SELECT m.{c} AS v FROM m"
+        return column(field), "SELECT m.{c} AS v FROM m"
     if kind == "array":
         return field, "SELECT v FROM m, unnest(m.{c}) v"
     if kind == "date":
