@@ -27,7 +27,9 @@ def _sources():
             yield "python", path
     yield "python", PACKAGE / "helpers.py"
     for path in sorted((PACKAGE / "templates").rglob("*.html")):
-        yield "jinja2.ext:babel_extract", path
+        # CKAN's extractor knows its template tags (ckan_extends, snippet, asset);
+        # jinja2's own skips, silently, every template that uses one.
+        yield "ckan.lib.extract:extract_ckan", path
 
 
 def extract() -> polib.POFile:
@@ -36,9 +38,8 @@ def extract() -> polib.POFile:
                     "Content-Type": "text/plain; charset=UTF-8"}
     seen = {}
     for method, path in _sources():
-        options = {"extensions": "jinja2.ext.do"} if "jinja2" in method else {}
         for lineno, msgid, _comments, _context in extract_from_file(
-                method, str(path), keywords=KEYWORDS, options=options):
+                method, str(path), keywords=KEYWORDS):
             if isinstance(msgid, tuple):
                 msgid = msgid[0]
             where = (str(path.relative_to(ROOT)), str(lineno))

@@ -23,6 +23,7 @@ class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
     # IConfigurer
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
+        tk.add_resource("assets", "provincialstats")
 
     # IClick
     def get_commands(self):
