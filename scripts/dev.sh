@@ -169,7 +169,7 @@ PY
 ensure_schema() {
     say "Bringing the databases up to date"
     CKAN db init >/dev/null
-    CKAN db upgrade -p provincialstats >/dev/null
+    CKAN db upgrade -p provincialstats_search >/dev/null
     CKAN datastore set-permissions 2>/dev/null | psql_admin >/dev/null
     # The test database gets the same permissions for the DataStore tests.
     CKAN datastore set-permissions 2>/dev/null \
