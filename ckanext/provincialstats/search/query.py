@@ -143,9 +143,11 @@ def search(params: dict[str, Any]) -> Results:
         order = [(e, d) for e, d in order if e != score]
     statement = _statement(comp, where_sql, score, order, facet_fields or [], limit,
                            mincount, rows, start)
-    model.Session.execute(sa.text("SELECT set_config('work_mem', :work_mem, true)"),
-                          {"work_mem": tk.config.get(
-                              "ckanext.provincialstats.search.work_mem")})
+    # transaction-local planner settings: the search tables are read from memory
+    model.Session.execute(sa.text(
+        "SELECT set_config('work_mem', :work_mem, true), "
+        "set_config('random_page_cost', '1.1', true)"),
+        {"work_mem": tk.config.get("ckanext.provincialstats.search.work_mem")})
     result = model.Session.execute(sa.text(statement), comp.params).mappings().one()
 
     page = result["page"]

@@ -341,14 +341,14 @@ def facet_source(compiler: Compiler, field: str) -> tuple[str, str]:
     if kind == "scalar":
         return column(field), "SELECT m.{c} AS v FROM m"
     if kind == "array":
-        return field, "SELECT v FROM m, unnest(m.{c}) v"
+        return field, "SELECT unnest(m.{c}) AS v FROM m"
     if kind == "date":
         fmt = compiler.bind('YYYY-MM-DD"T"HH24:MI:SS"Z"')
         return field, "SELECT to_char(m.{c}, %s) AS v FROM m" % fmt
     if kind in ("generic", "tokenised"):
         key = compiler.bind(field)
         return "fields -> %s" % key, (
-            "SELECT v FROM m, jsonb_array_elements_text(CASE jsonb_typeof(m.{c}) "
-            "WHEN 'array' THEN m.{c} ELSE jsonb_build_array(m.{c}) END) v "
+            "SELECT jsonb_array_elements_text(CASE jsonb_typeof(m.{c}) WHEN 'array' "
+            "THEN m.{c} ELSE jsonb_build_array(m.{c}) END) AS v FROM m "
             "WHERE m.{c} IS NOT NULL")
     raise SearchQueryError("facets are not supported on text field %r" % field)
