@@ -184,11 +184,16 @@ def _statement(comp: sql.Compiler, where_sql: str, score: str, order: list,
                 id="i.id", score=score, source=index.SOURCE, where=where_sql,
                 order=", ".join("%s %s NULLS LAST" % o for o in order),
                 rows=rows_sql, start=start_sql))
-    selected = {"id": "i.id", "score": score}
+    selected = {"id": "i.id"}
+    if comp.rank_queries:
+        selected["score"] = score
     order_parts = []
     for i, (expression, direction) in enumerate(order):
         if expression == "i.id":
             order_parts.append("m.id %s" % direction)
+            continue
+        if expression == score:
+            order_parts.append("m.score %s" % direction)
             continue
         selected["s%d" % i] = expression
         order_parts.append("m.s%d %s NULLS LAST" % (i, direction))
@@ -204,7 +209,8 @@ def _statement(comp: sql.Compiler, where_sql: str, score: str, order: list,
             "SELECT (SELECT count(*) FROM m) AS hits, {page}, {facets}").format(
         selected=", ".join("%s AS %s" % (e, a) for a, e in selected.items()),
         source=index.SOURCE, where=where_sql,
-        page=PAGE.format(id="m.id", score="m.score", source="m", where="TRUE",
+        page=PAGE.format(id="m.id", score="m.score" if comp.rank_queries else score,
+                         source="m", where="TRUE",
                          order=", ".join(order_parts), rows=rows_sql, start=start_sql),
         facets=", ".join(facets))
 
