@@ -10,6 +10,9 @@ search backend has no Solr to fall back on, so:
 - ``reset_db`` (behind ``clean_db`` and ``non_clean_db``) recreates the search tables
   after CKAN has reset its own.
 """
+import json
+import pathlib
+
 import ckan.lib.search as search
 import ckan.model as model
 import ckan.tests.helpers as test_helpers
@@ -43,3 +46,15 @@ def reset_index():
         search.clear_all()
 
     return reset
+
+
+REFERENCE = pathlib.Path(__file__).resolve().parents[2] / "shared" / "reference"
+
+
+@pytest.fixture
+def gdc_reference():
+    """The national GD Catalog dataset schema (../shared/reference, read-only)."""
+    path = REFERENCE / "thai-gdc" / "ckan_dataset_v2.2.4.json"
+    if not path.exists():
+        pytest.skip(f"reference material not found at {path} (../shared/reference)")
+    return json.loads(path.read_text(encoding="utf-8"))
