@@ -223,18 +223,18 @@ cmd_run() {
         echo "The catalogue is already running (pid $(cat "$DEV/run.pid" 2>/dev/null || echo '?')) at http://127.0.0.1:$CKAN_PORT/ -- nothing was started. Stop it first with: make stop" >&2
         exit 1
     fi
-    echo $$ > "$DEV/run.pid"
     if port_open "$CKAN_PORT"; then
         die "port $CKAN_PORT is already in use by another program (see: ss -ltnp 'sport = :$CKAN_PORT'). Stop it and rerun."
     fi
+    PIDS=()
+    trap 'kill "${PIDS[@]}" 2>/dev/null; rm -f "$DEV/run.pid"' EXIT
+    trap 'exit 130' INT TERM
+    echo $$ > "$DEV/run.pid"
     setup
     ensure_admin
     say "Loading the provinces and the demo content"
     CKAN provincialstats vocab load
     CKAN provincialstats demo load
-    PIDS=()
-    trap 'kill "${PIDS[@]}" 2>/dev/null; rm -f "$DEV/run.pid"' EXIT
-    trap 'exit 130' INT TERM
     local ckan="$VENV/bin/ckan"
     "$ckan" -c "$INI" jobs worker >"$DEV/worker.log" 2>&1 & PIDS+=($!)
     "$ckan" -c "$INI" harvester gather-consumer >"$DEV/gather.log" 2>&1 & PIDS+=($!)
