@@ -167,8 +167,8 @@ PAGE = ("(SELECT coalesce(jsonb_agg(jsonb_build_array(p.id, p.score)), '[]') FRO
         "SELECT {id} AS id, {score} AS score FROM {source} WHERE {where} "
         "ORDER BY {order} LIMIT {rows} OFFSET {start}) p) AS page")
 FACET = ("(SELECT coalesce(jsonb_agg(jsonb_build_array(v, n) ORDER BY n DESC, v), '[]') "
-         "FROM (SELECT v, count(*) AS n FROM ({values}) x WHERE v IS NOT NULL GROUP BY v "
-         "HAVING count(*) >= {mincount} ORDER BY n DESC, v {limit}) agg) AS {alias}")
+         "FROM (SELECT v, {count} AS n FROM ({values}) x WHERE v IS NOT NULL GROUP BY v "
+         "HAVING {count} >= {mincount} ORDER BY n DESC, v {limit}) agg) AS {alias}")
 
 
 def _statement(comp: sql.Compiler, where_sql: str, score: str, order: list,
@@ -199,11 +199,11 @@ def _statement(comp: sql.Compiler, where_sql: str, score: str, order: list,
         order_parts.append("m.s%d %s NULLS LAST" % (i, direction))
     facets = []
     for i, field in enumerate(facet_fields):
-        expression, values = sql.facet_source(comp, field)
+        expression, values, count = sql.facet_source(comp, field)
         alias = "f%d" % i
         selected[alias] = expression
         facets.append(FACET.format(
-            values=values.replace("{c}", alias), mincount=comp.bind(max(mincount, 0)),
+            values=values.replace("{c}", alias), count=count, mincount=comp.bind(max(mincount, 0)),
             limit="" if limit < 0 else "LIMIT %s" % comp.bind(limit), alias=alias))
     return ("WITH m AS MATERIALIZED (SELECT {selected} FROM {source} WHERE {where}) "
             "SELECT (SELECT count(*) FROM m) AS hits, {page}, {facets}").format(
