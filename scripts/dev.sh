@@ -173,7 +173,7 @@ ensure_schema() {
     CKAN datastore set-permissions 2>/dev/null | psql_admin >/dev/null
     # The test database gets the same permissions for the DataStore tests.
     CKAN datastore set-permissions 2>/dev/null \
-        | sed 's/datastore_default/datastore_test/g; s/\bckan_default\b/ckan_default/g' \
+        | sed 's/datastore_default/datastore_test/g' \
         | psql_admin >/dev/null
 }
 

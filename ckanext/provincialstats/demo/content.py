@@ -13,14 +13,12 @@ ORGANIZATIONS = [
         "title": "สำนักงานสถิติจังหวัดจันทบุรี",
         "description": "Chanthaburi Provincial Statistical Office: the provincial data "
         "centre (ศูนย์ข้อมูลกลางจังหวัดจันทบุรี).",
-        "province_code": "TH-22",
     },
     {
         "name": "nso-pathum-thani",
         "title": "สำนักงานสถิติจังหวัดปทุมธานี",
         "description": "Pathum Thani Provincial Statistical Office: the provincial data "
         "centre (ศูนย์ข้อมูลกลางจังหวัดปทุมธานี).",
-        "province_code": "TH-13",
     },
     {
         "name": "mots",
