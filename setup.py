@@ -50,6 +50,7 @@ setup(
     package_data={
         "ckanext.provincialstats": [
             "config_declaration.yaml",
+            "search/config_declaration.yaml",
             "templates/**/*",
             "assets/**/*",
             "vocab/*.json",
@@ -70,7 +71,7 @@ setup(
     entry_points={
         "ckan.plugins": [
             "provincialstats = ckanext.provincialstats.plugin:ProvincialStatsPlugin",
-            "provincialstats_search = ckanext.provincialstats.plugin:PostgresSearchPlugin",
+            "provincialstats_search = ckanext.provincialstats.search.plugin:PostgresSearchPlugin",
         ],
     },
 )

@@ -46,9 +46,11 @@ def test_every_option_read_in_code_is_declared():
     import yaml
 
     declared = set()
-    decl = yaml.safe_load((ROOT / "ckanext/provincialstats/config_declaration.yaml").read_text())
-    for group in decl["groups"]:
-        declared.update(option["key"] for option in group["options"])
+    for path in ("ckanext/provincialstats/config_declaration.yaml",
+                 "ckanext/provincialstats/search/config_declaration.yaml"):
+        decl = yaml.safe_load((ROOT / path).read_text())
+        for group in decl["groups"]:
+            declared.update(option["key"] for option in group["options"])
     used = set()
     for path in (ROOT / "ckanext/provincialstats").rglob("*.py"):
         used.update(re.findall(r"[\"'](ckanext\.provincialstats\.[a-z0-9_.]+)[\"']",
@@ -57,6 +59,18 @@ def test_every_option_read_in_code_is_declared():
     used = {key for key in used if not _is_module(key)}
     assert used, "no option found: the scan is broken"
     assert used <= declared, f"undeclared options: {sorted(used - declared)}"
+
+
+def test_search_plugin_stands_alone():
+    """The search plugin's options are its own file, with no provincial field names."""
+    import yaml
+
+    text = (ROOT / "ckanext/provincialstats/search/config_declaration.yaml").read_text()
+    keys = {o["key"]: o for g in yaml.safe_load(text)["groups"] for o in g["options"]}
+    assert keys["ckanext.provincialstats.search.multivalued_fields"]["default"] == ""
+    assert "provincialstats_search" in (ROOT / "setup.py").read_text()
+    from ckanext.provincialstats.search.plugin import PostgresSearchPlugin
+    assert PostgresSearchPlugin.__module__ == "ckanext.provincialstats.search.plugin"
 
 
 def _is_module(name):

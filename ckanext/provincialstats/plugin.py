@@ -6,6 +6,9 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
+# Dataset fields holding several values, indexed as multi-valued by the search plugin.
+MULTIVALUED_FIELDS = ["province", "strategic_issue", "stat_sector"]
+
 
 @tk.blanket.config_declarations
 class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
@@ -22,6 +25,8 @@ class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IConfigurer
     def update_config(self, config):
+        from ckanext.provincialstats.search import extra_fields
+        extra_fields.register_multivalued_fields(MULTIVALUED_FIELDS)
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "provincialstats")
 
@@ -61,40 +66,3 @@ class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def i18n_domain(self):
         return "ckanext-provincialstats"
-
-
-class PostgresSearchPlugin(p.SingletonPlugin):
-    """CKAN's search index and queries on PostgreSQL instead of Solr (usable alone)."""
-
-    p.implements(p.IConfigurer)
-    p.implements(p.IConfigDeclaration)
-    p.implements(p.IPackageController, inherit=True)
-    p.implements(p.IClick)
-
-    # IConfigurer: runs when plugins load, before CKAN checks the Solr schema
-    def update_config(self, config):
-        from ckanext.provincialstats.search import backend
-        backend.configure(config)
-
-    # IConfigDeclaration
-    def declare_config_options(self, declaration, key):
-        from ckanext.provincialstats.search import backend
-        backend.declare_options(declaration, key)
-
-    # IClick
-    def get_commands(self):
-        from ckanext.provincialstats.search import cli
-        return cli.get_commands()
-
-    # IPackageController
-    def before_dataset_index(self, pkg_dict):
-        from ckanext.provincialstats.search import extra_fields
-        return extra_fields.before_dataset_index(pkg_dict)
-
-    def before_dataset_search(self, search_params):
-        from ckanext.provincialstats.search import extra_fields
-        return extra_fields.before_dataset_search(search_params)
-
-    def after_dataset_search(self, search_results, search_params):
-        from ckanext.provincialstats.search import extra_fields
-        return extra_fields.after_dataset_search(search_results, search_params)

@@ -60,6 +60,8 @@ class TestThai:
             "english"]
 
 
+@pytest.mark.ckan_config("ckanext.provincialstats.search.multivalued_fields",
+                         "province strategic_issue stat_sector")
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 class TestFacetsAndFilters:
     @pytest.fixture
@@ -223,6 +225,8 @@ class TestIndexMaintenance:
 
 
 @pytest.mark.ckan_config("ckanext.provincialstats.search_backend", "solr")
+@pytest.mark.ckan_config("ckanext.provincialstats.search.multivalued_fields",
+                         "province strategic_issue stat_sector")
 @pytest.mark.usefixtures("with_plugins")
 class TestSolrMode:
     def test_stock_solr_path_is_restored(self):

@@ -136,25 +136,3 @@ def _query_class(base: type) -> type:
             return doc
 
     return PostgresPackageSearchQuery
-
-
-ANNOTATION = "ckanext-provincialstats search"
-
-
-def declare_options(declaration: Any, key: Any) -> None:
-    """Declare this plugin's options when it runs without ``provincialstats`` (whose
-    blanket declaration already loads the whole file, this group included)."""
-    import ckan.plugins as p
-
-    if p.plugin_loaded("provincialstats"):
-        return
-    import os
-
-    import yaml
-
-    path = os.path.join(os.path.dirname(os.path.dirname(__file__)),
-                        "config_declaration.yaml")
-    with open(path, encoding="utf-8") as stream:
-        data = yaml.safe_load(stream)
-    groups = [g for g in data["groups"] if g.get("annotation") == ANNOTATION]
-    declaration.load_dict({"version": 1, "groups": groups})

@@ -4,7 +4,8 @@ A dataset's ``province`` may be a list (``["TH-22", "TH-50"]``), a JSON-encoded 
 (extras, some schemas) or one value.  Stock CKAN's Solr schema indexes an unknown field
 as a single-valued string, so a list there is an indexing error; its ``vocab_*`` dynamic
 field is multi-valued.  So, for every field listed in
-``ckanext.provincialstats.search.multivalued_fields``:
+``ckanext.provincialstats.search.multivalued_fields`` or registered by another
+plugin with :func:`register_multivalued_fields`:
 
 - index time: the values become a list under ``vocab_<field>`` in both backends; with
   PostgreSQL they also stay under ``<field>`` (the table takes lists anywhere), with Solr
@@ -26,9 +27,23 @@ from .backend import BACKEND_OPTION
 
 FIELDS_OPTION = "ckanext.provincialstats.search.multivalued_fields"
 
+# Fields other plugins register (the provincial plugin: province, strategic_issue,
+# stat_sector); the option adds a site's own.
+_registered: list[str] = []
+
+
+def register_multivalued_fields(fields: list[str]) -> None:
+    """Index ``fields`` as multi-valued (called by other plugins at load time)."""
+    for field in fields:
+        if field not in _registered:
+            _registered.append(field)
+
 
 def _fields() -> list[str]:
-    return list(tk.config.get(FIELDS_OPTION) or [])
+    configured = tk.config.get(FIELDS_OPTION) or []
+    if isinstance(configured, str):
+        configured = configured.split()
+    return list(dict.fromkeys(list(_registered) + list(configured)))
 
 
 def _solr() -> bool:
