@@ -7,25 +7,29 @@ resolves both in an editable and in a plain ``pip install .``.
 """
 from setuptools import find_packages, setup
 
-# The one place where versions are pinned.
+# What the extension needs, as compatible ranges: installing it into an existing CKAN 2.11
+# site keeps that site's CKAN and libraries. CKAN is required WITHOUT its [requirements]
+# extra (that extra pins every library of one CKAN release); flask, sqlalchemy, alembic,
+# click, werkzeug and python-dateutil, which the code also imports, come with any working
+# CKAN 2.11. The exact, tested stack (CKAN 2.11.6 and the rest) is pinned in
+# requirements/dev.txt, which `make run` and `make test` install.
 INSTALL_REQUIRES = [
-    "ckan[requirements]==2.11.6",
-    "ckanext-scheming==3.1.0",
-    "ckanext-dcat==2.4.4",
-    "ckanext-harvest==1.6.3",
-    "requests>=2.32,<3",
-    "pythainlp==5.4.0",
+    "ckan>=2.11,<2.12",
+    "ckanext-scheming>=3.1,<4",
+    "ckanext-dcat>=2.4,<3",
+    "ckanext-harvest>=1.6,<2",
+    "pythainlp>=5,<6",
 ]
+# The test tools, unpinned here (pinned in requirements/dev.txt).
 TEST_REQUIRES = [
-    # Pinned the way CKAN 2.11 pins its own test tools (dev-requirements.txt).
-    "pytest==8.3.4",
-    "pytest-factoryboy==2.7.0",
-    "factory-boy==3.3.0",
-    "Faker==26.0.0",
-    "ckanapi==4.11",
-    "hypothesis==6.170.15",
-    "pyshacl==0.40.1",
-    "ruff==0.17.5",
+    "pytest>=8",
+    "pytest-factoryboy",
+    "factory-boy",
+    "Faker",
+    "ckanapi",
+    "hypothesis",
+    "pyshacl",
+    "ruff",
 ]
 
 packages = find_packages(include=["ckanext", "ckanext.*"]) + [
