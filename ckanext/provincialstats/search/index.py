@@ -124,11 +124,44 @@ def _is_date_field(key: str) -> bool:
     return key.endswith("_date") or key in ("metadata_created", "metadata_modified")
 
 
-def _text(values: Iterable[Any], engine: str) -> str:
+# PostgreSQL refuses a tsvector whose lexemes take more than 1 MB ("string is too long
+# for tsvector"), and a dataset that cannot be indexed cannot be saved.  The four weighted
+# texts together (segmented, with the parts of Thai compounds) are cut to this many UTF-8
+# bytes, which keeps the lexemes under 1 MB even when PostgreSQL's parser makes up to
+# twice the bytes (a hyphenated word or a URL is indexed whole and in pieces) and
+# lowercasing grows a character by half.  The trigram text is cut to the same length.
+MAX_TEXT_BYTES = 320_000
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-8 bytes, at a space when there is one near
+    the end (so no word is indexed half)."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    cut = data[:max(limit, 0)].decode("utf-8", "ignore")
+    space = cut.rfind(" ", len(cut) - 200)
+    return cut[:space] if space > 0 else cut
+
+
+def _join(values: Iterable[Any]) -> str:
     words = []
     for value in values:
         words.extend(_strings(value))
-    return thai.segment(" ".join(words), engine)
+    return " ".join(words)
+
+
+def _texts(raw: list[str], engine: str) -> list[str]:
+    """The texts of weights A, B, C, D for ``to_tsvector``: Thai segmented and compounds
+    followed by their parts (``thai.index_text``, the same words queries look for), cut
+    together to MAX_TEXT_BYTES, the first weights first."""
+    budget, out = MAX_TEXT_BYTES, []
+    for text in raw:
+        # cut before segmenting too, so megabytes that would be dropped are not segmented
+        text = _cut(thai.index_text(_cut(text, budget), engine), budget)
+        budget -= len(text.encode("utf-8"))
+        out.append(text)
+    return out
 
 
 def row_for(doc: dict[str, Any], engine: str) -> dict[str, Any]:
@@ -139,6 +172,8 @@ def row_for(doc: dict[str, Any], engine: str) -> dict[str, Any]:
                   if k in WEIGHT_D or k.startswith(WEIGHT_D_PREFIXES)]
     title = _scalar(doc.get("title") or "")
     notes = _scalar(doc.get("notes") or "")
+    text_a, text_b, text_c, text_d = _texts(
+        [title, _join(doc.get(k) for k in WEIGHT_B), notes, _join(other_text)], engine)
     return {
         "id": doc["id"],
         "site_id": doc.get("site_id") or tk.config.get("ckan.site_id"),
@@ -158,11 +193,12 @@ def row_for(doc: dict[str, Any], engine: str) -> dict[str, Any]:
         "res_format": _strings(doc.get("res_format")),
         "permission_labels": _strings(doc.get("permission_labels")),
         "fields": json.dumps(fields, ensure_ascii=False),
-        "search_text": " ".join([title, notes] + _strings(doc.get("tags"))).lower(),
-        "text_a": thai.segment(title, engine),
-        "text_b": _text([doc.get(k) for k in WEIGHT_B], engine),
-        "text_c": thai.segment(notes, engine),
-        "text_d": _text(other_text, engine),
+        "search_text": _cut(" ".join([title] + _strings(doc.get("tags")) + [notes]).lower(),
+                            MAX_TEXT_BYTES),
+        "text_a": text_a,
+        "text_b": text_b,
+        "text_c": text_c,
+        "text_d": text_d,
         "data_dict": doc.get("data_dict"),
         "validated_data_dict": doc.get("validated_data_dict"),
     }

@@ -10,8 +10,8 @@ How Solr fields map (stock CKAN ``schema.xml``):
   ``text[]`` with GIN, ``@>`` / ``&&``;
 - dates (``metadata_created``, ``metadata_modified``): timestamps, ranges with ``NOW`` math;
 - text fields: ``title`` (weight A), ``notes`` (weight C) and the catch-all ``text`` (every
-  weight) match words in the ``tsvector``; Thai words are segmented first and a trigram
-  substring match backs them up;
+  weight) match words in the ``tsvector``; Thai words are segmented first and match whole
+  words or the dictionary parts of compounds (see ``thai``), never the inside of a word;
 - ``name_ngram`` / ``title_ngram`` (autocomplete): substring match;
 - tokenised extras (``author``, ``res_name``, ``extras_*`` ...): words of the stored value;
 - any other field (``harvest_source_id``, ``vocab_*``, ``province`` ...): exact match of a
@@ -19,6 +19,7 @@ How Solr fields map (stock CKAN ``schema.xml``):
 """
 from __future__ import annotations
 
+import decimal
 import json
 import re
 from typing import Any, Optional
@@ -86,6 +87,11 @@ def wildcard_to_like(raw: str) -> str:
     return "".join(out)
 
 
+def _trailing_star(raw: str) -> bool:
+    """``word*``: a prefix search the text vector answers (no other wildcard)."""
+    return bool(re.fullmatch(r"(?:\\.|[^*?\\])+\*", raw))
+
+
 def tsquery_prefix(word: str) -> str:
     """A prefix tsquery (``'word':*``) as tsquery syntax, quoted so it cannot be misread."""
     return "'%s':*" % word.replace("\\", "\\\\").replace("'", "''")
@@ -94,13 +100,23 @@ def tsquery_prefix(word: str) -> str:
 class Compiler:
     """Compiles parsed queries; collects the bound parameters and the ranking tsqueries."""
 
-    def __init__(self, text_config: str, trigram: bool, thai_engine: str):
+    def __init__(self, text_config: str, trigram: bool, thai_engine: str,
+                 min_wildcard_chars: int = 3, max_substring_terms: int = 5):
         self.params: dict[str, Any] = {"cfg": text_config}
         self.text_config = text_config
         self.trigram = trigram
         self.thai_engine = thai_engine
         self.rank_queries: list[str] = []
         self._n = 0
+        # words of text terms that the text search configuration reduces to nothing
+        # (English stop words): filled by the caller, see query.stop_only_values
+        self.stop_only: set[str] = set()
+        # True while a whole query made only of such words is compiled again, to match
+        # them as words of the text (Solr's ``text`` type has no stop filter)
+        self.keep_stop_words = False
+        self.min_wildcard_chars = min_wildcard_chars
+        self.max_substring_terms = max_substring_terms
+        self._substring_terms = 0
         self._pending: list[tuple[str, str, str]] = []  # (param, function, text)
 
     # -- parameters -------------------------------------------------------------------
@@ -131,8 +147,14 @@ class Compiler:
             {MUST: must, MUST_NOT: must_not, SHOULD: should}[occur].append(sql)
         if not (must or must_not or should):
             return IGNORED
+        if not (must or should) and not node.negative_matches_all:
+            return FALSE  # Lucene: prohibited clauses alone match nothing
         parts = list(must) + ["(%s) IS NOT TRUE" % s for s in must_not]
-        needed = node.min_should or (0 if (must or must_not) else 1)
+        # mm counts the optional clauses that have searchable words, as Solr counts the
+        # clauses its analyser left; with nothing required, one optional must match
+        needed = 0 if node.mm is None else parser.parse_mm(node.mm, len(should))
+        if not must:
+            needed = max(needed, 1)
         needed = min(needed, len(should))
         if should and needed:
             if needed == len(should):
@@ -151,7 +173,14 @@ class Compiler:
         field = term.field or "text"
         kind = field_kind(field)
         if kind == "text":
+            if term.kind == "wildcard" and not _trailing_star(term.value):
+                return self._substring(term, field)
+            if term.kind in ("term", "phrase") and term.value in self.stop_only:
+                return self._stop_words(term, field)
             return self._text(term, TEXT_WEIGHTS[field], positive, field)
+        if kind == "generic" and field.endswith("_date") and term.kind in ("term", "phrase"):
+            return "%s = %s" % (self._solr_date(field),
+                                self.bind(dates.iso_seconds(dates.parse(term.value))))
         if term.kind == "any":
             return self._exists(field, kind)
         if kind == "constant":
@@ -205,13 +234,77 @@ class Compiler:
 
     def _tokenised(self, term: Term, field: str) -> str:
         key = self.bind(field)
-        document = "to_tsvector(CAST(:cfg AS regconfig), coalesce(fields ->> %s, ''))" % key
+        if term.kind == "wildcard" and not _trailing_star(term.value):
+            return "coalesce(fields ->> %s, '') ILIKE %s" % (
+                key, self.bind(self._substring_pattern(term, field)))
+        config = "CAST(:cfg AS regconfig)"
+        if term.kind != "wildcard" and term.value in self.stop_only:
+            config = "CAST('simple' AS regconfig)"  # stop words: match them as written
+        document = "to_tsvector(%s, coalesce(fields ->> %s, ''))" % (config, key)
         if term.kind == "wildcard":
             return "%s @@ to_tsquery('simple', %s)" % (
                 document, self.bind(self._prefix_query(term, field)))
         function = "phraseto_tsquery" if term.kind == "phrase" else "plainto_tsquery"
-        return "%s @@ %s(CAST(:cfg AS regconfig), %s)" % (
-            document, function, self.bind(thai.segment(term.value, self.thai_engine)))
+        return "%s @@ %s(%s, %s)" % (
+            document, function, config, self.bind(thai.segment(term.value, self.thai_engine)))
+
+    # -- leading and inner wildcards, stop words ------------------------------------------
+    def _substring_pattern(self, term: Term, field: str) -> str:
+        """A leading or inner wildcard on a text field as an ILIKE pattern matching
+        anywhere in the text, refused unless a run of ``min_wildcard_chars`` literal
+        characters lets the trigram index narrow it down."""
+        runs = [parser.unescape(r) for r in re.split(r"(?<!\\)[*?]", term.value)]
+        longest = max((len(r.strip()) for r in runs), default=0)
+        if longest < self.min_wildcard_chars:
+            raise SearchQueryError(
+                "wildcard %r on field %r needs at least %d characters in a row that "
+                "are not wildcards" % (term.value, field, self.min_wildcard_chars))
+        self._substring_terms += 1
+        if self._substring_terms > self.max_substring_terms:
+            raise SearchQueryError(
+                "more than %d leading or inner wildcard terms in one search"
+                % self.max_substring_terms)
+        return "%" + wildcard_to_like(term.value.lower()) + "%"
+
+    def _substring(self, term: Term, field: str) -> str:
+        """``text:*ทุเรียน*``, ``title:*rice*``: a substring of the indexed text
+        (``search_text``: title, description and tags, trigram-indexed; a title or
+        description match must also be in that column)."""
+        pattern = self.bind(self._substring_pattern(term, field))
+        condition = "search_text ILIKE %s" % pattern
+        if field == "title":
+            condition += " AND i.title ILIKE %s" % pattern
+        elif field == "notes":
+            condition += " AND (fields ->> 'notes') ILIKE %s" % pattern
+        return condition
+
+    def _stop_words(self, term: Term, field: str) -> Optional[str]:
+        """A term the text search configuration reduces to nothing (``the``, ``to be``).
+        Among other clauses it is dropped, as Solr drops a clause its analyser empties
+        (and it is not counted by ``mm``), so ``the rice`` finds what ``rice`` finds.
+        When the whole query is such words, they are matched as whole words of the
+        text, since CKAN's Solr ``text`` type has no stop filter."""
+        if not self.keep_stop_words:
+            return IGNORED
+        words = re.findall(r"[^\W_]+", term.value.lower())
+        if not words:
+            return IGNORED
+        joiner = "[^[:alnum:]]+" if term.kind == "phrase" else ".*"
+        regex = "(^|[^[:alnum:]])" + joiner.join(words) + "($|[^[:alnum:]])"
+        if term.kind != "phrase" and len(words) > 1:
+            return " AND ".join(self._stop_words(Term(term.field, w), field) for w in words)
+        target = {"title": "i.title", "notes": "(fields ->> 'notes')"}.get(
+            field, "search_text")
+        return "%s ~* %s" % (target, self.bind(regex))
+
+    def _solr_date(self, field: str) -> str:
+        """A ``*_date`` field of the jsonb (a Solr date string, see ``index.solr_date``)
+        as its first 19 characters when it is one, else NULL: compared with bounds
+        formatted the same way, text order is time order (immutable, no cast that
+        could fail on a malformed value)."""
+        key = self.bind(field)
+        return ("(CASE WHEN fields ->> %s ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}.[0-9]{2}"
+                ".[0-9]{2}' THEN left(fields ->> %s, 19) END)" % (key, key))
 
     def _prefix_query(self, term: Term, field: str) -> str:
         raw = term.value
@@ -234,20 +327,29 @@ class Compiler:
             value = term.value
             if not any(ch.isalnum() for ch in value):
                 return IGNORED
-            function = "phraseto_tsquery" if term.kind == "phrase" else "plainto_tsquery"
-            query = "%s(CAST(:cfg AS regconfig), %s)" % (
-                function, self.bind(thai.segment(value, self.thai_engine)))
+            query = self._words_query(term, value)
         condition = "tsv @@ %s" % query
         if weight:
             condition += " AND ts_filter(tsv, '{%s}') @@ %s" % (weight, query)
         if positive:
             self.rank_queries.append(query)
-        if self.trigram and thai.has_thai(value) and len(value.strip()) >= 2:
-            like = self.bind("%" + like_escape(value.strip().lower()) + "%")
-            target = {"title": "i.title", "notes": "(fields ->> 'notes')"}.get(
-                field, "search_text")
-            condition = "(%s) OR %s ILIKE %s" % (condition, target, like)
         return condition
+
+    def _words_query(self, term: Term, value: str) -> str:
+        """The tsquery of a non-wildcard text term.  Thai words match whole words of the
+        vector, never the inside of a word; a Thai compound in the query matches the whole
+        word or its parts in a row (the index holds both, see ``thai``)."""
+        if term.kind == "phrase":
+            return "phraseto_tsquery(CAST(:cfg AS regconfig), %s)" % self.bind(
+                thai.segment(value, self.thai_engine))
+        plain, compounds = thai.query_parts(value, self.thai_engine)
+        parts = []
+        if plain.strip() or not compounds:
+            parts.append("plainto_tsquery(CAST(:cfg AS regconfig), %s)" % self.bind(plain))
+        if compounds:
+            parts.append("to_tsquery(CAST(:cfg AS regconfig), %s)" % self.bind(
+                " & ".join(compounds)))
+        return parts[0] if len(parts) == 1 else "(%s)" % " && ".join(parts)
 
     # -- ranges -------------------------------------------------------------------------
     def _range(self, node: Range) -> str:
@@ -263,11 +365,16 @@ class Compiler:
             return self._bounds(value, low, high, node)
         if kind == "scalar":
             return self._bounds(column(field), low, high, node)
+        if kind == "generic" and field.endswith("_date"):
+            # CKAN's Solr schema: dynamic field *_date is a date
+            low = None if low is None else dates.iso_seconds(dates.parse(low))
+            high = None if high is None else dates.iso_seconds(dates.parse(high))
+            return self._bounds(self._solr_date(field), low, high, node)
         numeric = all(b is None or re.match(NUMBER, b) for b in (low, high))
         if numeric and (low is not None or high is not None):
             value = "CASE WHEN v ~ '%s' THEN CAST(v AS numeric) END" % NUMBER
-            low = None if low is None else float(low)
-            high = None if high is None else float(high)
+            low = None if low is None else decimal.Decimal(low)
+            high = None if high is None else decimal.Decimal(high)
         else:
             value = "v"
         source = "unnest(%s)" % field if kind == "array" else self._generic_values(field)
@@ -294,6 +401,13 @@ def where(compiler: Compiler, nodes: list) -> str:
     parts = []
     for node in nodes:
         sql = compiler.compile(node)
+        if sql is IGNORED and compiler.stop_only:
+            # only stop words: search them after all (see Compiler._stop_words)
+            compiler.keep_stop_words = True
+            try:
+                sql = compiler.compile(node)
+            finally:
+                compiler.keep_stop_words = False
         parts.append(FALSE if sql is IGNORED else sql)
     return " AND ".join("(%s)" % p for p in parts) or TRUE
 
@@ -325,6 +439,8 @@ def _sort_expression(compiler: Compiler, field: str, score: str) -> str:
     kind = field_kind(field) if re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", field) else None
     if kind in ("scalar", "date"):
         return column(field)
+    if kind == "generic" and field.endswith("_date"):
+        return compiler._solr_date(field)
     if kind in ("generic", "tokenised"):
         key = compiler.bind(field)
         if field.startswith(("views_", "resources_accessed_", "num_")):
