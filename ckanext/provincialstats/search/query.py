@@ -97,7 +97,6 @@ def _check_query_fields(qf: Optional[str]) -> None:
 def compiler() -> sql.Compiler:
     return sql.Compiler(
         tk.config.get("ckanext.provincialstats.search.text_search_config"),
-        tk.config.get("ckanext.provincialstats.search.trigram_fallback"),
         tk.config.get("ckanext.provincialstats.search.thai_engine"),
     )
 

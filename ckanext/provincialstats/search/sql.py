@@ -100,11 +100,10 @@ def tsquery_prefix(word: str) -> str:
 class Compiler:
     """Compiles parsed queries; collects the bound parameters and the ranking tsqueries."""
 
-    def __init__(self, text_config: str, trigram: bool, thai_engine: str,
+    def __init__(self, text_config: str, thai_engine: str,
                  min_wildcard_chars: int = 3, max_substring_terms: int = 5):
         self.params: dict[str, Any] = {"cfg": text_config}
         self.text_config = text_config
-        self.trigram = trigram
         self.thai_engine = thai_engine
         self.rank_queries: list[str] = []
         self._n = 0
