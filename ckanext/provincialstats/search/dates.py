@@ -21,8 +21,22 @@ def utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
+MAX_DATE_TEXT = 200
+
+
 def parse(value: str) -> datetime.datetime:
-    """A naive UTC datetime for a Solr date value; SearchQueryError if it is not one."""
+    """A naive UTC datetime for a Solr date value; SearchQueryError if it is not one,
+    or if the date math leaves the years 1 to 9999."""
+    if not isinstance(value, str) or len(value) > MAX_DATE_TEXT:
+        raise SearchQueryError("invalid date %r" % (value if isinstance(value, str)
+                                                    and len(value) < 50 else "..."))
+    try:
+        return _parse(value)
+    except (OverflowError, ValueError):
+        raise SearchQueryError("date %r is out of range (years 1 to 9999)" % value)
+
+
+def _parse(value: str) -> datetime.datetime:
     text = value.strip().upper()
     m = _ANCHOR.match(text)
     if not m:
@@ -38,6 +52,9 @@ def parse(value: str) -> datetime.datetime:
         if op.group(4):
             when = _round_down(when, _unit(op.group(4), value))
         else:
+            if len(op.group(2)) > 9:
+                raise SearchQueryError("date math amount %r is too large in %r"
+                                       % (op.group(2), value))
             amount = int(op.group(2)) * (1 if op.group(1) == "+" else -1)
             unit = _unit(op.group(3), value)
             if unit == "microseconds":
@@ -54,7 +71,7 @@ def _parse_instant(text: str, original: str) -> datetime.datetime:
         text = text[:-1]
     try:
         when = dateutil_parser.isoparse(text)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise SearchQueryError("invalid date %r" % original)
     if when.tzinfo is not None:
         when = when.astimezone(datetime.timezone.utc).replace(tzinfo=None)
@@ -74,3 +91,10 @@ def _round_down(when: datetime.datetime, unit: str) -> datetime.datetime:
     reset = {"month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0, "microsecond": 0}
     names = ["year", "month", "day", "hour", "minute", "second", "microsecond"]
     return when.replace(**{n: reset[n] for n in names[keep + 1:]})
+
+
+def iso_seconds(when: datetime.datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SS``: the first 19 characters of a Solr date as the index
+    stores it (``index.solr_date``), which sort and compare as the instants do."""
+    return "%04d-%02d-%02dT%02d:%02d:%02d" % (when.year, when.month, when.day, when.hour,
+                                               when.minute, when.second)

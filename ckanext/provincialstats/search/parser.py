@@ -1,16 +1,35 @@
-"""The Solr/Lucene query subset CKAN, ckanext-dcat and ckanext-harvest emit, parsed to a tree.
+"""The Solr query subset CKAN, ckanext-dcat and ckanext-harvest send, parsed to a tree the
+way Solr's parsers read it.
 
-Supported: ``field:value``, ``"quoted phrases"``, ``+ - ! NOT AND OR && ||``, parentheses,
-``field:(a OR b)``, ranges ``[a TO b]`` / ``{a TO b}`` (``*`` open ends, ``NOW`` and date
-math such as ``NOW-1DAY/DAY``), wildcards ``*`` and ``?``, ``*:*``, boosts (``^2``, which
-only change ranking and are ignored).  Clauses combine the way Lucene's classic query parser
-combines them (MUST / SHOULD / MUST_NOT occurrences, not textbook precedence), so
-``a b OR c`` means what it means to Solr.
+Three parsers, as CKAN's ``PackageSearchQuery.run`` uses them:
+
+- :func:`parse`: the standard (Lucene "classic") parser, for a fielded ``q`` and for every
+  ``fq``; its default operator is the ``q.op`` parameter (CKAN sends ``AND``).
+- :func:`parse_dismax`: ``defType=dismax`` (CKAN's choice for a ``q`` without ``:``).
+  Solr's ``DisMaxQParser`` first drops every ``"`` if they are unbalanced, escapes
+  ``\\ ! ( ) : ^ [ ] / { } ~ * ?`` (``SolrPluginUtils.partialEscape``) and strips dangling
+  or repeated ``+``/``-`` (``stripIllegalOperators``), then parses with the default
+  operator OR: so quotes, ``+``, ``-`` and the words ``AND``, ``OR``, ``NOT`` are syntax,
+  parentheses and ``field:`` are plain text.  ``mm`` then says how many optional clauses
+  must match.  One deliberate difference: ``*`` stays a wildcard (``q=*ทุเรียน*`` is a
+  substring search, which the Thai GD Catalog relies on; Solr would search the bare word).
+- :func:`parse_edismax`: ``defType=edismax``: standard syntax (fields, parentheses,
+  operators) with ``mm`` applied to the top-level optional clauses, pure negative nested
+  groups fixed (``+a (-b)`` keeps ``a``), and a query that does not parse read again the
+  dismax way instead of failing.
+
+Tokens follow the Lucene grammar (``QueryParser.jj``): a bare term may contain ``+``,
+``-``, ``*``, ``?`` after its first character (``country-sweden`` is one term) but ends at
+whitespace or ``( ) [ ] { } " ^ ~ : / !``; so a ``-`` right after a closing quote or
+parenthesis (``"rice"-tourism``, ``(a)-b``) starts a new, prohibited clause.  A ``+``,
+``-`` or ``!`` followed by whitespace is a bare term with no searchable word (Solr's
+``BAREOPER``).  Clauses get MUST / SHOULD / MUST_NOT exactly as Lucene's
+``QueryParserBase.addClause`` assigns them (``a b OR c`` with ``q.op=AND`` is ``+a b c``).
 
 Refused with :class:`ckan.lib.search.SearchQueryError` naming the construct: local params
-``{!...}``, ``_query_``/``_val_`` magic fields, fuzzy and proximity ``~``, regular
-expressions ``/.../``, and anything unbalanced.  The tree is turned into SQL by
-:mod:`ckanext.provincialstats.search.sql`; this module never builds SQL.
+``{!...}``, ``_query_``/``_val_``, fuzzy and proximity ``~``, regular expressions, anything
+unbalanced, and input over the configured limits (checked before tokenising).  The tree
+becomes SQL in :mod:`ckanext.provincialstats.search.sql`; this module never builds SQL.
 """
 from __future__ import annotations
 
@@ -21,12 +40,30 @@ from typing import Optional, Union
 from ckan.lib.search.common import SearchQueryError
 
 MUST, SHOULD, MUST_NOT = "must", "should", "must_not"
+AND, OR = "AND", "OR"
 
-# Characters that end a bare term (unless backslash-escaped).
-_SPECIAL = set(' \t\r\n\u3000()[]{}"^~:/')
-_OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "NOT": "NOT"}
-MAX_QUERY_LENGTH = 10000
-MAX_DEPTH = 50
+WHITESPACE = " \t\r\n\u3000"  # Lucene's _WHITESPACE: other spaces are term characters
+# Characters that end a bare term (a term may contain + - * ? after its first character).
+_TERM_END = set(WHITESPACE) | set('()[]{}"^~:/!')
+_OPERATORS = {"AND": AND, "&&": AND, "OR": OR, "||": OR}
+# SolrPluginUtils.partialEscape, less '*' (kept as a wildcard, see the module docstring)
+_DISMAX_ESCAPED = set('\\!():^[]/{}~?')
+_JAVA_SPACE = "[ \t\n\x0b\f\r]"
+_CONSECUTIVE_OPS = re.compile(_JAVA_SPACE + "+[+-](?:" + _JAVA_SPACE + "*[+-]+)+")
+_DANGLING_OPS = re.compile(_JAVA_SPACE + "+[-+ \t\n\x0b\f\r]+$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """Cost limits, checked before any tokenising (see ``config_declaration.yaml``)."""
+    max_length: int = 2000
+    max_terms: int = 0  # words in the text; 0: no limit
+    max_clauses: int = 1024
+    max_depth: int = 50
+
+
+DEFAULT_LIMITS = Limits()
+FILTER_LIMITS = Limits(max_length=20000)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,10 +90,16 @@ class Range:
 
 @dataclasses.dataclass(frozen=True)
 class Boolean:
-    """Lucene BooleanQuery: every MUST, no MUST_NOT, and (with no MUST) at least
-    ``min_should`` SHOULD clauses (``min_should`` 0 means 1 when nothing is required)."""
+    """Lucene BooleanQuery: every MUST matches, no MUST_NOT does, and at least
+    ``mm`` of the SHOULD clauses (Solr's ``mm`` syntax, counted over the clauses that
+    have searchable words) or, with no MUST clause, at least one SHOULD clause.
+
+    Only prohibited clauses: nothing matches (Lucene), unless ``negative_matches_all``
+    (Solr's fix for a pure negative query at the top of ``q``/``fq``, and edismax's
+    for nested groups), then everything but them."""
     clauses: tuple[tuple[str, "Node"], ...]
-    min_should: int = 0
+    mm: Optional[str] = None
+    negative_matches_all: bool = False
 
 
 Node = Union[MatchAll, Term, Range, Boolean]
@@ -65,15 +108,38 @@ Node = Union[MatchAll, Term, Range, Boolean]
 class _Token:
     __slots__ = ("kind", "text", "pos")
 
-    def __init__(self, kind: str, text: str, pos: int):
+    def __init__(self, kind: str, text, pos: int):
         self.kind, self.text, self.pos = kind, text, pos
 
     def __repr__(self):  # pragma: no cover - debugging aid
         return "%s(%r)" % (self.kind, self.text)
 
 
+class LimitError(SearchQueryError):
+    """Input over a configured cost limit."""
+
+
 def _error(message: str) -> SearchQueryError:
     return SearchQueryError(message)
+
+
+def check_text(text: str, limits: Limits, what: str = "query") -> None:
+    """Refuse what no parser should look at: non-strings, NUL and other characters
+    PostgreSQL cannot store, and text over the limits.  Cheap: no tokenising."""
+    if not isinstance(text, str):
+        raise _error("%s must be a string, got %s" % (what, type(text).__name__))
+    if len(text) > limits.max_length:
+        raise LimitError("%s is %d characters long; the limit is %d"
+                     % (what, len(text), limits.max_length))
+    if "\x00" in text:
+        raise _error("NUL character in %s" % what)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _error("%s is not valid Unicode text (lone surrogate)" % what)
+    if limits.max_terms and len(text.split()) > limits.max_terms:
+        raise LimitError("%s has more than %d words; the limit is %d"
+                         % (what, limits.max_terms, limits.max_terms))
 
 
 def tokenize(text: str) -> list[_Token]:
@@ -81,7 +147,7 @@ def tokenize(text: str) -> list[_Token]:
     i, n = 0, len(text)
     while i < n:
         c = text[i]
-        if c.isspace():
+        if c in WHITESPACE:
             i += 1
             continue
         if text.startswith("{!", i):
@@ -118,30 +184,30 @@ def tokenize(text: str) -> list[_Token]:
             raise _error("fuzzy and proximity searches ('~') are not supported")
         elif c == "/":
             raise _error("regular expressions ('/.../') are not supported")
-        elif c in "+-!" and (i + 1 < n and not text[i + 1].isspace()) and (
-                not tokens or tokens[-1].kind in ("(", "OP", "MOD", ":")
-                or text[i - 1].isspace()):
-            tokens.append(_Token("MOD", "-" if c == "!" else c, i))
+        elif c in "+-!":
+            if i + 1 >= n or text[i + 1] in WHITESPACE:
+                # Solr's BAREOPER: an operator character standing alone is a term, which
+                # the analyser reduces to nothing
+                tokens.append(_Token("WORD", "\\" + c, i))
+            else:
+                tokens.append(_Token("MOD", "-" if c == "!" else c, i))
             i += 1
-        elif text.startswith("&&", i) or text.startswith("||", i):
-            tokens.append(_Token("OP", _OPERATORS[text[i:i + 2]], i))
-            i += 2
         else:
-            j, chars, wild = i, [], False
-            while j < n and text[j] not in _SPECIAL:
+            j, chars = i, []
+            while j < n and text[j] not in _TERM_END:
                 if text[j] == "\\":
                     if j + 1 >= n:
                         raise _error("query ends with a lone backslash")
                     chars.append("\\" + text[j + 1])
                     j += 2
                     continue
-                if text[j] in "*?":
-                    wild = True
                 chars.append(text[j])
                 j += 1
             raw = "".join(chars)
-            if raw in _OPERATORS and not wild:
+            if raw in _OPERATORS:
                 tokens.append(_Token("OP", _OPERATORS[raw], i))
+            elif raw == "NOT":
+                tokens.append(_Token("MOD", "-", i))
             else:
                 tokens.append(_Token("WORD", raw, i))
             i = j
@@ -169,13 +235,18 @@ def _unquote(value: str) -> str:
 
 
 def unescape(raw: str) -> str:
-    return re.sub(r"\\(.)", r"\1", raw)
+    return re.sub(r"\\(.)", r"\1", raw, flags=re.S)
 
 
 class _Parser:
-    def __init__(self, tokens: list[_Token], default_occur: str = MUST):
+    def __init__(self, tokens: list[_Token], operator: str, limits: Limits,
+                 allow_fields: bool = True, fix_nested_negatives: bool = False):
         self.tokens, self.i, self.depth = tokens, 0, 0
-        self.default_occur = default_occur
+        self.operator = operator
+        self.limits = limits
+        self.allow_fields = allow_fields
+        self.fix_nested_negatives = fix_nested_negatives
+        self.leaves = 0
 
     def peek(self) -> Optional[_Token]:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -186,45 +257,51 @@ class _Parser:
         return tok
 
     def query(self, field: Optional[str], stop: Optional[str] = None) -> Node:
-        """Lucene classic: a flat list of clauses with conjunctions and modifiers."""
+        """Lucene: ``Modifiers Clause (Conjunction Modifiers Clause)*``, each clause
+        added as ``QueryParserBase.addClause`` adds it."""
         clauses: list[list] = []  # [occur, node]
+        first_plain: Optional[Node] = None
         while True:
             tok = self.peek()
             if tok is None or tok.kind == stop:
                 break
             conj = None
-            if tok.kind == "OP" and tok.text in ("AND", "OR"):
+            if tok.kind == "OP":
+                if not clauses:
+                    raise _error("'%s' at position %d has no clause before it"
+                                 % (tok.text, tok.pos))
                 conj = self.take().text
                 tok = self.peek()
                 if tok is None or tok.kind == stop:
                     raise _error("'%s' without a following clause" % conj)
             mod = None
-            if tok.kind == "OP" and tok.text == "NOT":
-                self.take()
-                mod = "-"
-            elif tok.kind == "MOD":
+            if tok.kind == "MOD":
                 mod = self.take().text
             node = self.clause(field)
-            if clauses and conj == "AND" and clauses[-1][0] != MUST_NOT:
-                clauses[-1][0] = MUST
-            if clauses and conj == "OR" and clauses[-1][0] != MUST_NOT:
-                clauses[-1][0] = SHOULD
-            if mod == "-":
-                occur = MUST_NOT
-            elif mod == "+" or conj == "AND":
-                occur = MUST
-            elif conj == "OR":
-                occur = SHOULD
-            else:
-                occur = self.default_occur
-            clauses.append([occur, node])
+            self._add(clauses, conj, mod, node)
+            if len(clauses) == 1 and mod is None:
+                first_plain = node
         if not clauses:
             if stop:
                 raise _error("empty group '()'")
             return MatchAll()
-        if len(clauses) == 1 and clauses[0][0] != MUST_NOT:
-            return clauses[0][1]
-        return Boolean(tuple((o, n) for o, n in clauses))
+        if len(clauses) == 1 and first_plain is not None:
+            return first_plain
+        return Boolean(tuple((o, n) for o, n in clauses),
+                       negative_matches_all=self.fix_nested_negatives)
+
+    def _add(self, clauses: list[list], conj: Optional[str], mod: Optional[str],
+             node: Node) -> None:
+        if clauses and conj == AND and clauses[-1][0] != MUST_NOT:
+            clauses[-1][0] = MUST
+        if clauses and self.operator == AND and conj == OR and clauses[-1][0] != MUST_NOT:
+            clauses[-1][0] = SHOULD
+        prohibited = mod == "-"
+        if self.operator == OR:
+            required = mod == "+" or (conj == AND and not prohibited)
+        else:
+            required = not prohibited and conj != OR
+        clauses.append([MUST_NOT if prohibited else MUST if required else SHOULD, node])
 
     def clause(self, field: Optional[str]) -> Node:
         tok = self.peek()
@@ -242,6 +319,7 @@ class _Parser:
                 raise _error("field %r without a value" % name)
             if name == "*" and nxt.kind == "WORD" and nxt.text == "*":
                 self.take()
+                self._leaf()
                 return MatchAll()
             _check_field_name(name)
             if nxt.kind == "(":
@@ -256,8 +334,8 @@ class _Parser:
     def group(self, field: Optional[str]) -> Node:
         self.take()  # '('
         self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise _error("parentheses nested deeper than %d" % MAX_DEPTH)
+        if self.depth > self.limits.max_depth:
+            raise LimitError("parentheses nested deeper than %d" % self.limits.max_depth)
         node = self.query(field, stop=")")
         if self.peek() is None:
             raise _error("unbalanced parenthesis: missing ')'")
@@ -265,8 +343,16 @@ class _Parser:
         self.depth -= 1
         return node
 
+    def _leaf(self) -> None:
+        self.leaves += 1
+        if self.leaves > self.limits.max_clauses:
+            raise LimitError("query has more than %d clauses; the limit is %d"
+                             % (self.limits.max_clauses, self.limits.max_clauses))
+
     def value(self, field: Optional[str]) -> Node:
         tok = self.take()
+        if tok.kind in ("PHRASE", "RANGE", "WORD"):
+            self._leaf()
         if tok.kind == "PHRASE":
             return Term(field, tok.text, "phrase")
         if tok.kind == "RANGE":
@@ -284,6 +370,8 @@ class _Parser:
             raise _error("unbalanced parenthesis: unexpected ')' at position %d" % tok.pos)
         if tok.kind == ":":
             raise _error("':' without a field name at position %d" % tok.pos)
+        if tok.kind == "MOD":
+            raise _error("two operators in a row at position %d" % tok.pos)
         raise _error("unexpected %r at position %d" % (tok.text, tok.pos))
 
 
@@ -297,19 +385,10 @@ def _check_field_name(name: str) -> None:
         raise _error("invalid field name %r" % name)
 
 
-def parse(text: Optional[str], default_field: Optional[str] = None) -> Node:
-    """Parse one Solr ``q``/``fq`` string; an empty string matches everything."""
-    if text is None:
-        return MatchAll()
-    if not isinstance(text, str):
-        raise _error("query must be a string, got %s" % type(text).__name__)
-    if len(text) > MAX_QUERY_LENGTH:
-        raise _error("query longer than %d characters" % MAX_QUERY_LENGTH)
-    if "\x00" in text:
-        raise _error("NUL character in query")
-    tokens = tokenize(text)
-    parser = _Parser(tokens)
-    node = parser.query(default_field)
+def _run(text: str, operator: str, limits: Limits, fix_nested_negatives: bool) -> Node:
+    parser = _Parser(tokenize(text), operator, limits,
+                     fix_nested_negatives=fix_nested_negatives)
+    node = parser.query(None)
     if parser.peek() is not None:
         tok = parser.peek()
         raise _error("unbalanced parenthesis: unexpected %r at position %d"
@@ -317,18 +396,85 @@ def parse(text: Optional[str], default_field: Optional[str] = None) -> Node:
     return node
 
 
+def _top(node: Node, mm: Optional[str] = None) -> Node:
+    """Solr makes a pure negative top-level query match everything but its clauses."""
+    if isinstance(node, Boolean):
+        return Boolean(node.clauses, mm if mm is not None else node.mm, True)
+    return node
+
+
+def parse(text: Optional[str], operator: str = OR,
+          limits: Limits = DEFAULT_LIMITS) -> Node:
+    """The standard parser on one ``q``/``fq`` string; empty matches everything."""
+    if text is None:
+        return MatchAll()
+    check_text(text, limits)
+    operator = _operator(operator)
+    return _top(_run(text, operator, limits, fix_nested_negatives=False))
+
+
+def _operator(value: Optional[str]) -> str:
+    value = (value or OR).strip().upper() if isinstance(value, str) else OR
+    if value not in (AND, OR):
+        raise _error("'q.op' must be AND or OR, got %r" % value)
+    return value
+
+
+def dismax_text(text: str) -> str:
+    """What Solr's dismax hands its inner parser (quotes, escapes, stray operators)."""
+    if text.count('"') % 2:
+        text = text.replace('"', "")
+    text = "".join("\\" + c if c in _DISMAX_ESCAPED else c for c in text)
+    text = _CONSECUTIVE_OPS.sub(" ", text)
+    return _DANGLING_OPS.sub("", text)
+
+
+def _with_mm(node: Node, mm: str) -> Node:
+    parse_mm(mm, 1)  # refuse a bad spec whatever the query
+    if isinstance(node, Boolean):
+        return _top(node, mm)
+    return node
+
+
+def parse_dismax(text: str, mm: Optional[str] = None,
+                 limits: Limits = DEFAULT_LIMITS) -> Node:
+    """Solr's dismax on a ``q`` (see the module docstring); ``mm`` defaults to 100%."""
+    check_text(text, limits)
+    node = _run(dismax_text(text), OR, limits, fix_nested_negatives=False)
+    return _with_mm(node, "100%" if mm is None else mm)
+
+
+def parse_edismax(text: str, mm: Optional[str] = None, operator: str = OR,
+                  limits: Limits = DEFAULT_LIMITS) -> Node:
+    """Solr's edismax on a ``q``: standard syntax, ``mm`` (default: 100% when ``q.op``
+    is AND, else 0%) on the top-level optional clauses; a query that does not parse is
+    read again with its syntax escaped, as edismax does."""
+    check_text(text, limits)
+    if mm is None:
+        mm = "100%" if _operator(operator) == AND else "0%"
+    try:
+        node = _run(text, OR, limits, fix_nested_negatives=True)
+    except LimitError:
+        raise
+    except SearchQueryError:
+        node = _run(dismax_text(text), OR, limits, fix_nested_negatives=True)
+    return _with_mm(node, mm)
+
+
 def parse_mm(spec: Optional[str], optional: int) -> int:
     """How many of ``optional`` SHOULD clauses must match (Solr's ``mm`` syntax)."""
-    if optional <= 0:
-        return 0
     if spec is None or str(spec).strip() == "":
         return optional
     spec = str(spec).strip()
+    if len(spec) > 100:
+        raise _error("'mm' value too long")
+    if optional <= 0:
+        return 0
     if "<" not in spec:
         return _mm_value(spec, optional)
     result = optional
     for part in spec.split():
-        m = re.match(r"^(\d+)<(.+)$", part)
+        m = re.match(r"^(\d{1,9})<(.+)$", part)
         if not m:
             raise _error("unsupported 'mm' value %r" % spec)
         if optional > int(m.group(1)):
@@ -337,29 +483,10 @@ def parse_mm(spec: Optional[str], optional: int) -> int:
 
 
 def _mm_value(value: str, optional: int) -> int:
-    m = re.match(r"^(-?)(\d+)(%?)$", value.strip())
+    m = re.match(r"^(-?)(\d{1,9})(%?)$", value.strip())
     if not m:
         raise _error("unsupported 'mm' value %r" % value)
     negative, number, percent = m.group(1) == "-", int(m.group(2)), m.group(3) == "%"
     amount = optional * number // 100 if percent else number
     result = optional - amount if negative else amount
     return max(0, min(optional, result))
-
-
-def parse_dismax(text: str, mm: Optional[str]) -> Node:
-    """Parse a dismax ``q``: clauses without ``+``/``-`` are optional and ``mm`` says how
-    many of them must match.  With explicit operators (AND, OR, NOT, parentheses) the
-    query is read like the standard parser reads it, as edismax does."""
-    if len(text) > MAX_QUERY_LENGTH:
-        raise _error("query longer than %d characters" % MAX_QUERY_LENGTH)
-    tokens = tokenize(text)
-    if any(t.kind in ("OP", "(") for t in tokens):
-        return parse(text)
-    parser = _Parser(tokens, default_occur=SHOULD)
-    node = parser.query(None)
-    if parser.peek() is not None:
-        raise _error("unexpected %r" % parser.peek().text)
-    if isinstance(node, Boolean):
-        optional = sum(1 for occur, _ in node.clauses if occur == SHOULD)
-        return Boolean(node.clauses, parse_mm(mm, optional))
-    return node

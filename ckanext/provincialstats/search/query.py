@@ -22,10 +22,12 @@ from .model import DOC_TABLE, INDEX_TABLE
 
 # Parameters that only tune Solr's scoring or response format: they never change which
 # datasets match, so they are accepted and have no effect here.
-RANKING_ONLY = {"wt", "tie", "qf", "bf", "boost", "fq_list", "df", "facet", "q.op",
-                "defType", "mm", "spellcheck", "hl", "json.nl", "indent", "omitHeader"}
+RANKING_ONLY = {"wt", "tie", "qf", "bf", "boost", "fq_list", "df", "facet",
+                "spellcheck", "hl", "json.nl", "indent", "omitHeader"}
+# defType, mm and q.op choose how q (and q.op how fq) is read: see parser.py.
 KNOWN = RANKING_ONLY | {"q", "fq", "rows", "start", "sort", "fl", "facet.field",
-                        "facet.limit", "facet.mincount", "search_handler"}
+                        "facet.limit", "facet.mincount", "search_handler", "defType", "mm",
+                        "q.op"}
 DEFAULT_FIELDS = ("name^4", "title^4", "tags^2", "groups^2", "text")
 
 
@@ -47,14 +49,64 @@ class Results:
         return iter(self.docs)
 
 
+MAX_INT = 2 ** 31 - 1
+OPTION = "ckanext.provincialstats.search."
+
+
 def _int(params: dict[str, Any], key: str, default: int) -> int:
     value = params.get(key, default)
     if isinstance(value, (list, tuple)):
         value = value[0] if value else default
+    if isinstance(value, str) and len(value) > 20:
+        raise SearchQueryError("%r must be an integer, got a %d-character value"
+                               % (key, len(value)))
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise SearchQueryError("%r must be an integer, got %r" % (key, value))
+    if not -MAX_INT <= number <= MAX_INT:
+        raise SearchQueryError("%r is out of range: %d" % (key, number))
+    return number
+
+
+_DEFAULTS = {"max_query_length": 2000, "max_query_terms": 100, "max_filter_length": 20000,
+             "max_clauses": 1024, "min_wildcard_chars": 3, "max_wildcard_terms": 5}
+
+
+def _option(name: str) -> int:
+    """An integer limit from the config (declared in ``config_declaration.yaml``; the
+    default here too, for code running before the declarations are loaded)."""
+    value = tk.config.get(OPTION + name)
+    return _DEFAULTS[name] if value is None or value == "" else int(value)
+
+
+def limits(what: str = "q") -> parser.Limits:
+    """The cost limits of ``config_declaration.yaml`` for ``q`` or for one ``fq``."""
+    if what == "fq":
+        return parser.Limits(max_length=_option("max_filter_length"),
+                             max_clauses=_option("max_clauses"))
+    return parser.Limits(max_length=_option("max_query_length"),
+                         max_terms=_option("max_query_terms"),
+                         max_clauses=_option("max_clauses"))
+
+
+def _check_strings(params: dict[str, Any]) -> None:
+    """No parameter may carry what PostgreSQL cannot take (NUL, lone surrogates)."""
+    for key, value in params.items():
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(item, str):
+                if "\x00" in item:
+                    raise SearchQueryError("NUL character in parameter %r" % key)
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise SearchQueryError("parameter %r is not valid Unicode text" % key)
+
+
+def _one(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return value[-1] if value else None
+    return value
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -72,14 +124,19 @@ def _q_node(params: dict[str, Any]) -> parser.Node:
     if q is None or str(q).strip() in ("", '""', "''"):
         return parser.MatchAll()
     q = str(q)
-    if params.get("defType") in ("dismax", "edismax") and not _has_field(q):
-        _check_query_fields(params.get("qf"))
-        return parser.parse_dismax(q, params.get("mm"))
-    return parser.parse(q)
-
-
-def _has_field(q: str) -> bool:
-    return any(t.kind == ":" for t in parser.tokenize(q))
+    def_type = _one(params.get("defType")) or "lucene"
+    mm = _one(params.get("mm"))
+    operator = _one(params.get("q.op")) or parser.OR
+    if def_type == "dismax":
+        _check_query_fields(_one(params.get("qf")))
+        return parser.parse_dismax(q, mm, limits("q"))
+    if def_type == "edismax":
+        _check_query_fields(_one(params.get("qf")))
+        return parser.parse_edismax(q, mm, operator, limits("q"))
+    if def_type not in ("lucene", "standard"):
+        raise SearchQueryError("query parser 'defType=%s' is not supported (lucene, "
+                               "dismax and edismax are)" % def_type)
+    return parser.parse(q, operator, limits("q"))
 
 
 def _check_query_fields(qf: Optional[str]) -> None:
@@ -96,20 +153,53 @@ def _check_query_fields(qf: Optional[str]) -> None:
 
 def compiler() -> sql.Compiler:
     return sql.Compiler(
-        tk.config.get("ckanext.provincialstats.search.text_search_config"),
-        tk.config.get("ckanext.provincialstats.search.thai_engine"),
+        tk.config.get(OPTION + "text_search_config"),
+        tk.config.get(OPTION + "thai_engine"),
+        min_wildcard_chars=_option("min_wildcard_chars"),
+        max_substring_terms=_option("max_wildcard_terms"),
     )
+
+
+def _text_values(node: parser.Node, out: set[str]) -> set[str]:
+    if isinstance(node, parser.Boolean):
+        for _, child in node.clauses:
+            _text_values(child, out)
+    elif isinstance(node, parser.Term) and node.kind in ("term", "phrase") and (
+            sql.field_kind(node.field or "text") in ("text", "tokenised")):
+        out.add(node.value)
+        out.add(sql.split_word_parts(node.value))
+    return out
+
+
+def stop_only_values(nodes: list[parser.Node], text_config: str) -> set[str]:
+    """The text terms the text search configuration reduces to nothing (stop words):
+    one small query for all of them, skipped when there are none to ask about."""
+    values = set()
+    for node in nodes:
+        _text_values(node, values)
+    values = {v for v in values if any(c.isalnum() for c in v)}
+    if not values:
+        return set()
+    rows = model.Session.execute(sa.text(
+        "SELECT v FROM unnest(CAST(:values AS text[])) AS v "
+        "WHERE numnode(plainto_tsquery(CAST(:cfg AS regconfig), v)) = 0"),
+        {"values": sorted(values), "cfg": text_config}).scalars().all()
+    return set(rows)
 
 
 def where_for(params: dict[str, Any], comp: sql.Compiler) -> str:
     unknown = set(params) - KNOWN
     if unknown:
         raise SearchQueryError("unsupported search parameters: %s" % ", ".join(sorted(unknown)))
+    _check_strings(params)
+    operator = _one(params.get("q.op")) or parser.OR
     nodes = [_q_node(params)]
+    fq_limits = limits("fq")
     for fq in _as_list(params.get("fq")):
         if not isinstance(fq, str):
             raise SearchQueryError("fq must be a string, got %r" % (fq,))
-        nodes.append(parser.parse(fq))
+        nodes.append(parser.parse(fq, operator, fq_limits))
+    comp.stop_only = stop_only_values(nodes, comp.text_config)
     return sql.where(comp, nodes)
 
 
@@ -245,7 +335,7 @@ def _documents(ids: list[str], scores: dict[str, float], fl: list[str]) -> list[
 
 def delete(q: Optional[str]) -> int:
     comp = compiler()
-    where_sql = sql.where(comp, [parser.parse(q or "*:*")])
+    where_sql = sql.where(comp, [parser.parse(q or "*:*", parser.OR, limits("fq"))])
     return index.delete(where_sql, comp.params)
 
 

@@ -87,6 +87,13 @@ def wildcard_to_like(raw: str) -> str:
     return "".join(out)
 
 
+def split_word_parts(value: str) -> str:
+    """``rice-tourism`` as the words ``rice tourism``: Solr's ``text`` analyser splits
+    words at intra-word hyphens (WordDelimiterGraphFilter), PostgreSQL's parser would
+    look for the whole hyphenated compound."""
+    return re.sub(r"(?<=\w)-(?=\w)", " ", value)
+
+
 def _trailing_star(raw: str) -> bool:
     """``word*``: a prefix search the text vector answers (no other wildcard)."""
     return bool(re.fullmatch(r"(?:\\.|[^*?\\])+\*", raw))
@@ -174,8 +181,10 @@ class Compiler:
         if kind == "text":
             if term.kind == "wildcard" and not _trailing_star(term.value):
                 return self._substring(term, field)
-            if term.kind in ("term", "phrase") and term.value in self.stop_only:
-                return self._stop_words(term, field)
+            if term.kind in ("term", "phrase"):
+                term = Term(term.field, split_word_parts(term.value), term.kind)
+                if term.value in self.stop_only:
+                    return self._stop_words(term, field)
             return self._text(term, TEXT_WEIGHTS[field], positive, field)
         if kind == "generic" and field.endswith("_date") and term.kind in ("term", "phrase"):
             return "%s = %s" % (self._solr_date(field),
