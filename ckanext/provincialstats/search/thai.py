@@ -47,8 +47,21 @@ def has_thai(text: str) -> bool:
     return bool(THAI_RUN.search(text or ""))
 
 
-@functools.lru_cache(maxsize=20000)
+CACHED_RUN_LENGTH = 64  # longer runs (user text of any length) are never cache keys
+
+
 def _split_run(run: str, engine: str) -> str:
+    if len(run) <= CACHED_RUN_LENGTH:
+        return _split_short_run(run, engine)
+    return _split_run_uncached(run, engine)
+
+
+@functools.lru_cache(maxsize=20000)
+def _split_short_run(run: str, engine: str) -> str:
+    return _split_run_uncached(run, engine)
+
+
+def _split_run_uncached(run: str, engine: str) -> str:
     from pythainlp.tokenize import word_tokenize
 
     words = word_tokenize(run, engine=engine, keep_whitespace=False)
