@@ -22,6 +22,8 @@ class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITemplateHelpers)
     p.implements(p.IBlueprint)
     p.implements(p.ITranslation)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
@@ -52,13 +54,15 @@ class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # ITemplateHelpers
     def get_helpers(self):
+        from ckanext.provincialstats.datastore.helpers import get_helpers as datastore_helpers
         from ckanext.provincialstats.helpers import get_helpers
-        return get_helpers()
+        return {**get_helpers(), **datastore_helpers()}
 
     # IBlueprint
     def get_blueprint(self):
+        from ckanext.provincialstats.datastore.views import blueprint as datastore_blueprint
         from ckanext.provincialstats.views import get_blueprints
-        return get_blueprints()
+        return get_blueprints() + [datastore_blueprint]
 
     # ITranslation
     def i18n_directory(self):
@@ -66,3 +70,17 @@ class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def i18n_domain(self):
         return "ckanext-provincialstats"
+
+    # IPackageController (DataStore loading: queue a job when a table file changes)
+    def after_dataset_create(self, context, pkg_dict):
+        from ckanext.provincialstats.datastore.hooks import dataset_changed
+        dataset_changed(pkg_dict)
+
+    def after_dataset_update(self, context, pkg_dict):
+        from ckanext.provincialstats.datastore.hooks import dataset_changed
+        dataset_changed(pkg_dict)
+
+    # IMiddleware (the DataStore dump: Thai-safe CSV, XLSX, JSON, keyset paging)
+    def make_middleware(self, app, config):
+        from ckanext.provincialstats.datastore.views import install_dump
+        return install_dump(app)

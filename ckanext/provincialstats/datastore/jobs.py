@@ -1,0 +1,176 @@
+"""The background job that loads one resource into the DataStore.
+
+Two streaming passes over the file, so memory stays bounded whatever its size: the first
+decodes every row (a wrong encoding fails here, not half-way through a load) and narrows
+down each column's type; the second converts the values and streams them into
+PostgreSQL with ``COPY``. The table itself (types, the full Thai headers as labels,
+the full-text trigger, ``datastore_active``) is made by CKAN's ``datastore_create``.
+The original file is only read, never changed.
+"""
+import csv
+import io
+import logging
+import time
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.provincialstats.datastore import columns, encoding, fetch, reader, status, types
+from ckanext.provincialstats.datastore.messages import LoadError
+
+log = logging.getLogger(__name__)
+BATCH_ROWS = 5000
+
+
+def enqueue(resource_id, force=False):
+    """Queue a load on CKAN's RQ worker (``ckan jobs worker``)."""
+    return tk.enqueue_job(load_resource, [resource_id], {"force": force},
+                          title=f"provincialstats DataStore load {resource_id}",
+                          rq_kwargs={"timeout": 3600})
+
+
+def _context():
+    user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    return {"user": user, "ignore_auth": True}
+
+
+def _table_exists(resource_id):
+    try:
+        tk.get_action("datastore_search")(_context(), {"resource_id": resource_id,
+                                                       "limit": 0, "include_total": False})
+        return True
+    except (tk.ObjectNotFound, tk.ValidationError):
+        return False
+
+
+def _drop_table(resource_id):
+    try:
+        tk.get_action("datastore_delete")(_context(), {"resource_id": resource_id,
+                                                       "force": True})
+    except tk.ObjectNotFound:
+        pass
+
+
+class _ByteStream:
+    """A read()-able file over a generator of byte chunks (what COPY FROM STDIN reads)."""
+
+    def __init__(self, chunks):
+        self._chunks = chunks
+        self._buf = b""
+
+    def read(self, size=-1):
+        while size < 0 or len(self._buf) < size:
+            try:
+                self._buf += next(self._chunks)
+            except StopIteration:
+                break
+        if size < 0:
+            out, self._buf = self._buf, b""
+        else:
+            out, self._buf = self._buf[:size], self._buf[size:]
+        return out
+
+
+def _csv_chunks(body, convert):
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    n = 0
+    for row in body:
+        writer.writerow([c(v) for c, v in zip(convert, row)])
+        n += 1
+        if n % BATCH_ROWS == 0:
+            yield buf.getvalue().encode("utf-8")
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue().encode("utf-8")
+
+
+def _copy(resource_id, ids, chunks):
+    from ckanext.datastore.backend.postgres import get_write_engine, identifier
+    cols = ", ".join(identifier(i) for i in ids)
+    sql = (f"COPY {identifier(resource_id)} ({cols}) FROM STDIN "
+           f"WITH (FORMAT csv, ENCODING 'UTF8', FORCE_NULL ({cols}))")
+    connection = get_write_engine().raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.copy_expert(sql, _ByteStream(chunks), size=1 << 20)
+        count = cursor.rowcount
+        cursor.execute(f"ANALYZE {identifier(resource_id)}")
+        connection.commit()
+        return count
+    except LoadError:
+        connection.rollback()
+        raise
+    except Exception as e:  # psycopg2.Error: the first line says what was refused
+        connection.rollback()
+        detail = (getattr(e, "pgerror", None) or str(e)).strip().splitlines()[0]
+        raise LoadError("database", detail=detail[:300])
+    finally:
+        connection.close()
+
+
+def load_file(path, fmt, resource_id):
+    """Load the file at ``path`` into the DataStore table of ``resource_id`` (replacing
+    it). Returns a summary dict. Raises LoadError."""
+    codec = None if fmt == "xlsx" else encoding.detect_file(path)
+    header, body = reader.rows(path, fmt, codec)
+    ids = columns.column_ids(header)
+    guesser = types.Guesser(len(header))
+    for row in body:
+        guesser.observe(row)
+    col_types = guesser.types()
+    fields = []
+    for (cid, label), col_type in zip(ids, col_types):
+        info = {"label": label}
+        fields.append({"id": cid, "type": col_type, "info": info})
+    _drop_table(resource_id)
+    try:
+        tk.get_action("datastore_create")(
+            _context(), {"resource_id": resource_id, "force": True, "fields": fields})
+    except tk.ValidationError as e:
+        raise LoadError("database", detail=str(e.error_dict)[:300])
+    _, body = reader.rows(path, fmt, codec)
+    try:
+        rows = _copy(resource_id, [cid for cid, _ in ids],
+                     _csv_chunks(body, types.converters(col_types)))
+    except LoadError:
+        _drop_table(resource_id)
+        raise
+    return {"rows": rows, "encoding": codec,
+            "columns": [{"id": f["id"], "type": f["type"]} for f in fields]}
+
+
+def load_resource(resource_id, force=False):
+    """The RQ job: load the resource's file unless it is unchanged since the last load."""
+    started = time.monotonic()
+    try:
+        resource = tk.get_action("resource_show")(_context(), {"id": resource_id})
+    except tk.ObjectNotFound:
+        log.warning("DataStore load: resource %s no longer exists", resource_id)
+        return
+    fmt = reader.sniff_format(resource)
+    if fmt is None:
+        status.save(resource_id, state="skipped", error=None)
+        return
+    previous = status.get(resource_id) or {}
+    status.save(resource_id, state="running", error=None)
+    try:
+        with fetch.resource_file(resource) as (path, size, digest):
+            # "hash" is the file last loaded completely (an error clears it).
+            if not force and previous.get("hash") == digest and _table_exists(resource_id):
+                status.save(resource_id, state="unchanged")
+                log.info("DataStore load: %s unchanged (sha256 %s)", resource_id, digest)
+                return
+            summary = load_file(path, fmt, resource_id)
+    except LoadError as e:
+        log.info("DataStore load of %s failed: %s", resource_id, e.english())
+        status.save(resource_id, state="error", error=e.as_dict(), hash=None)
+        return
+    except Exception as e:
+        log.exception("DataStore load of %s failed", resource_id)
+        error = LoadError("unexpected", detail=type(e).__name__)
+        status.save(resource_id, state="error", error=error.as_dict(), hash=None)
+        return
+    seconds = round(time.monotonic() - started, 2)
+    status.save(resource_id, state="complete", error=None, hash=digest, size=size,
+                seconds=seconds, **summary)
+    log.info("DataStore load of %s: %s rows in %s s", resource_id, summary["rows"], seconds)
