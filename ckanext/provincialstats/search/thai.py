@@ -15,14 +15,21 @@ words count as compounds (:func:`decompose`) is decided from PyThaiNLP's bundled
 syllable lists only:
 
 - the word tiles exactly into dictionary words of two or more characters, none of them
-  the word itself, and the tiling with the fewest parts is used (the most balanced one
-  when there are several);
+  the word itself, and the tilings with the fewest parts are used (every one of them
+  that passes the next rule);
 - only the first part may be a single syllable.  Thai compounds put their head first
   (``นัก``-, ``การ``-, ``ยาง``-, ``ขยะ``-, ``โรง``-), while two-syllable words whose
   syllables happen to be words (``ตา|ราง`` table, ``จัง|หวัด`` province, ``ทุ|เรียน``
   durian, ``นา|ที`` minute) are not compounds of those meanings, and a trailing single
   syllable is mostly a suffix or an accident (``สำนัก|งาน``, ``ราย|งาน``);
 - the parts are decomposed again by the same rules (two levels).
+
+Segmentation depends on context, and ``newmm`` must choose between segmentations with
+as few words: ``พื้นที่นาข้าว`` (rice-field area) comes out as ``พื้น|ที่นา|ข้าว``, not
+``พื้นที่|นา|ข้าว``.  The index therefore also holds the words of the other segmentations
+with as few dictionary words (:func:`alternatives`), so ``พื้นที่`` still finds it.  This
+never reaches inside a word that has no such segmentation: ``ขนาด`` has none through
+``นา``, ``ยางพารา`` none through ``ยา``.
 
 Index and query go through the same functions, so they agree.  A query word that is a
 compound matches the whole word or its parts in a row (:func:`query_parts`).
@@ -111,29 +118,73 @@ def _tilings(word: str) -> list[tuple[str, ...]]:
 
 
 @functools.lru_cache(maxsize=50000)
-def decompose(word: str) -> tuple[str, ...]:
-    """The dictionary words a Thai compound is made of, or ``()`` when ``word`` is not a
-    compound by the rules in the module docstring."""
+def decompose(word: str) -> tuple[tuple[str, ...], ...]:
+    """The ways a Thai compound splits into dictionary words (each a tuple of parts), or
+    ``()`` when ``word`` is not a compound by the rules in the module docstring."""
     if not (MIN_COMPOUND <= len(word) <= MAX_COMPOUND) or not THAI_WORD.fullmatch(word):
         return ()
     _, syllables = _lexicon()
-    tilings = [t for t in _tilings(word)
-               if len(t) >= 2 and not any(part in syllables for part in t[1:])]
-    if not tilings:
-        return ()
-    return max(tilings, key=lambda t: min(len(part) for part in t))
+    return tuple(t for t in _tilings(word)
+                 if len(t) >= 2 and not any(part in syllables for part in t[1:]))
 
 
 def sub_words(word: str, depth: int = DEPTH) -> list[str]:
     """The parts of a compound, then the parts of those parts (``depth`` levels), each
     tiling's parts kept together and in order so that they are adjacent in the index."""
-    parts = decompose(word)
-    if not parts or depth <= 0:
+    tilings = decompose(word)
+    if not tilings or depth <= 0:
         return []
-    out = list(parts)
-    for part in parts:
+    out = []
+    for parts in tilings:
+        out.extend(parts)
+    for part in dict.fromkeys(p for parts in tilings for p in parts):
         out.extend(sub_words(part, depth - 1))
     return out
+
+
+MAX_STRETCH = 300  # characters of dictionary words in a row looked at by alternatives()
+
+
+def alternatives(words: list[str]) -> list[str]:
+    """Words of ``words`` (one segmented Thai run) that another segmentation with as few
+    dictionary words would have had: for every stretch of consecutive dictionary words,
+    each dictionary word on a fewest-words tiling of the stretch that is not one of
+    ``words`` there."""
+    trie, _ = _lexicon()
+    out: list[str] = []
+    stretch: list[str] = []
+    for word in words + [""]:
+        if word and len(word) >= MIN_PART and word in trie:
+            stretch.append(word)
+            continue
+        if len(stretch) >= 2:
+            text = "".join(stretch)
+            if len(text) <= MAX_STRETCH:
+                out.extend(_on_fewest_paths(text, set(stretch), trie))
+        stretch = []
+    return out
+
+
+def _on_fewest_paths(text: str, known: set[str], trie) -> list[str]:
+    n, inf = len(text), float("inf")
+    ends: list[list[int]] = [[] for _ in range(n + 1)]  # ends[i]: j with text[i:j] a word
+    for i in range(n):
+        ends[i] = [i + len(p) for p in trie.prefixes(text[i:])]
+    before = [inf] * (n + 1)  # fewest words tiling text[:i]
+    before[0] = 0
+    for i in range(n):
+        if before[i] < inf:
+            for j in ends[i]:
+                before[j] = min(before[j], before[i] + 1)
+    after = [inf] * (n + 1)  # fewest words tiling text[i:]
+    after[n] = 0
+    for i in range(n - 1, -1, -1):
+        for j in ends[i]:
+            after[i] = min(after[i], after[j] + 1)
+    if before[n] == inf:
+        return []
+    return [text[i:j] for i in range(n) for j in ends[i]
+            if before[i] + 1 + after[j] == before[n] and text[i:j] not in known]
 
 
 def index_text(text: str, engine: str = "newmm") -> str:
@@ -143,9 +194,12 @@ def index_text(text: str, engine: str = "newmm") -> str:
     if not has_thai(text):
         return segmented
     extra = []
-    for word in segmented.split():
-        if THAI_WORD.fullmatch(word):
-            extra.extend(sub_words(word))
+    for run in THAI_RUN.findall(text):
+        words = _split_run(run, engine).split()
+        for word in words + alternatives(words):
+            if THAI_WORD.fullmatch(word):
+                extra.extend(sub_words(word))
+        extra.extend(alternatives(words))
     return segmented + " " + " ".join(extra) if extra else segmented
 
 
@@ -162,10 +216,11 @@ def query_parts(text: str, engine: str = "newmm") -> tuple[str, list[str]]:
         return text, []
     plain, compounds = [], []
     for word in segment(text, engine).split():
-        parts = decompose(word) if THAI_WORD.fullmatch(word) else ()
-        if parts:
-            compounds.append("(%s | %s)" % (_lexeme(word),
-                                            " <-> ".join(_lexeme(p) for p in parts)))
+        tilings = decompose(word) if THAI_WORD.fullmatch(word) else ()
+        if tilings:
+            compounds.append("(%s)" % " | ".join(
+                [_lexeme(word)] + [" <-> ".join(_lexeme(p) for p in parts)
+                                   for parts in tilings]))
         else:
             plain.append(word)
     return " ".join(plain), compounds
