@@ -335,7 +335,9 @@ def _documents(ids: list[str], scores: dict[str, float], fl: list[str]) -> list[
 
 def delete(q: Optional[str]) -> int:
     comp = compiler()
-    where_sql = sql.where(comp, [parser.parse(q or "*:*", parser.OR, limits("fq"))])
+    # from CKAN and its extensions (ids of datasets to delete), not from a user
+    internal = parser.Limits(max_length=10 ** 8, max_clauses=10 ** 7)
+    where_sql = sql.where(comp, [parser.parse(q or "*:*", parser.OR, internal)])
     return index.delete(where_sql, comp.params)
 
 
