@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.provincialstats import vocab
-from ckanext.provincialstats.logic.validators import label_text
+from ckanext.provincialstats.logic.labels import label_text
 
 
 def provincialstats_choices(field: dict[str, Any]) -> list[dict[str, Any]]:

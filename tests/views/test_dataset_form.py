@@ -9,7 +9,7 @@ import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
-from ckanext.provincialstats.logic.validators import OTHER_VALUES
+from ckanext.provincialstats.logic.checks import OTHER_VALUES
 from tests.logic.helpers import PLUGINS
 from tests.schemas.test_dataset import statistical
 
@@ -95,7 +95,7 @@ class TestDatasetForm:
                       if c["value"] in OTHER_VALUES]
             wrapper = page.fields[name]
             assert wrapper["attrs"].get("data-provincialstats-other-of") == parent["field_name"]
-            # the values the server asks the *_other text for (validators.OTHER_VALUES)
+            # the values the server asks the *_other text for (checks.OTHER_VALUES)
             assert _json_attr(wrapper, "data-provincialstats-other-values") == others, name
             assert others, "%s: its parent has no 'other' value to show it" % name
         assert "data-provincialstats-other-of" not in page.fields["disaggregate"]["attrs"]
