@@ -59,7 +59,9 @@ def sysadmin():
 
 @pytest.fixture
 def dataset(sysadmin):
-    return call_action("package_create", {"user": sysadmin["name"]}, **statistical())
+    org = factories.Organization(user=sysadmin)
+    return call_action("package_create", {"user": sysadmin["name"]},
+                       **statistical(owner_org=org["id"]))
 
 
 def upload(dataset, path, user, fmt="CSV", name=None):
