@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -124,13 +124,16 @@ def _is_date_field(key: str) -> bool:
     return key.endswith("_date") or key in ("metadata_created", "metadata_modified")
 
 
-# PostgreSQL refuses a tsvector whose lexemes take more than 1 MB ("string is too long
-# for tsvector"), and a dataset that cannot be indexed cannot be saved.  The four weighted
-# texts together (segmented, with the parts of Thai compounds) are cut to this many UTF-8
-# bytes, which keeps the lexemes under 1 MB even when PostgreSQL's parser makes up to
-# twice the bytes (a hyphenated word or a URL is indexed whole and in pieces) and
-# lowercasing grows a character by half.  The trigram text is cut to the same length.
-MAX_TEXT_BYTES = 320_000
+# PostgreSQL refuses a tsvector of more than 1 MB ("string is too long for tsvector"),
+# and a dataset that cannot be indexed cannot be saved.  The four weighted texts together
+# (segmented, with the parts of Thai compounds) are cut to MAX_TEXT_BYTES UTF-8 bytes: a
+# vector costs each distinct word its bytes plus 4 to 6 (about 1.4 times the text for
+# ordinary distinct words, at most about 3 times for short distinct words).  Text that
+# still makes too big a vector (hyphenated words and URLs are indexed whole and in
+# pieces) is indexed again cut to MIN_TEXT_BYTES, which no text can take past 1 MB.  The
+# trigram text is cut to the same length.
+MAX_TEXT_BYTES = 256_000
+MIN_TEXT_BYTES = 32_000
 
 
 def _cut(text: str, limit: int) -> str:
@@ -151,21 +154,32 @@ def _join(values: Iterable[Any]) -> str:
     return " ".join(words)
 
 
-def _texts(raw: list[str], engine: str) -> list[str]:
+def _texts(raw: list[str], engine: str, budget: int) -> list[str]:
     """The texts of weights A, B, C, D for ``to_tsvector``: Thai segmented and compounds
     followed by their parts (``thai.index_text``, the same words queries look for), cut
-    together to MAX_TEXT_BYTES, the first weights first."""
-    budget, out = MAX_TEXT_BYTES, []
+    together to ``budget`` bytes, the first weights first."""
+    out = []
     for text in raw:
-        # cut before segmenting too, so megabytes that would be dropped are not segmented
-        text = _cut(thai.index_text(_cut(text, budget), engine), budget)
-        budget -= len(text.encode("utf-8"))
-        out.append(text)
+        # cut before segmenting, so megabytes that would be dropped are not segmented,
+        # and again shorter when the parts of compounds (indexed after the text) do not
+        # fit, so that a long text keeps them
+        text = _cut(text, budget)
+        indexed = thai.index_text(text, engine)
+        size = len(indexed.encode("utf-8"))
+        if size > budget:
+            text = _cut(text, int(len(text.encode("utf-8")) * budget / size * 0.95))
+            indexed = thai.index_text(text, engine)
+        indexed = _cut(indexed, budget)
+        budget -= len(indexed.encode("utf-8"))
+        out.append(indexed)
     return out
 
 
-def row_for(doc: dict[str, Any], engine: str) -> dict[str, Any]:
-    """Bound parameters of the upserts for one Solr-style index document."""
+def row_for(doc: dict[str, Any], engine: str,
+            text_bytes: Optional[int] = None) -> dict[str, Any]:
+    """Bound parameters of the upserts for one Solr-style index document (text cut to
+    ``text_bytes``, by default MAX_TEXT_BYTES)."""
+    text_bytes = text_bytes or MAX_TEXT_BYTES
     fields = {k: solr_date(v) if _is_date_field(k) and isinstance(v, str) else _value(v)
               for k, v in doc.items() if k not in STORED_ONLY and v is not None}
     other_text = [v for k, v in doc.items()
@@ -173,7 +187,8 @@ def row_for(doc: dict[str, Any], engine: str) -> dict[str, Any]:
     title = _scalar(doc.get("title") or "")
     notes = _scalar(doc.get("notes") or "")
     text_a, text_b, text_c, text_d = _texts(
-        [title, _join(doc.get(k) for k in WEIGHT_B), notes, _join(other_text)], engine)
+        [title, _join(doc.get(k) for k in WEIGHT_B), notes, _join(other_text)], engine,
+        text_bytes)
     return {
         "id": doc["id"],
         "site_id": doc.get("site_id") or tk.config.get("ckan.site_id"),
@@ -194,7 +209,7 @@ def row_for(doc: dict[str, Any], engine: str) -> dict[str, Any]:
         "permission_labels": _strings(doc.get("permission_labels")),
         "fields": json.dumps(fields, ensure_ascii=False),
         "search_text": _cut(" ".join([title] + _strings(doc.get("tags")) + [notes]).lower(),
-                            MAX_TEXT_BYTES),
+                            text_bytes),
         "text_a": text_a,
         "text_b": text_b,
         "text_c": text_c,
@@ -209,7 +224,16 @@ def write(docs: list[dict[str, Any]], durable: bool = True) -> None:
     deferred commits such as ``search-index rebuild``)."""
     engine_name = tk.config.get("ckanext.provincialstats.search.thai_engine")
     cfg = tk.config.get("ckanext.provincialstats.search.text_search_config")
-    rows = [dict(row_for(doc, engine_name), cfg=cfg) for doc in docs]
+    try:
+        _upsert([dict(row_for(doc, engine_name), cfg=cfg) for doc in docs], durable)
+    except sa.exc.DBAPIError as error:
+        if "too long for tsvector" not in str(error.orig):
+            raise
+        _upsert([dict(row_for(doc, engine_name, MIN_TEXT_BYTES), cfg=cfg) for doc in docs],
+                durable)
+
+
+def _upsert(rows: list[dict[str, Any]], durable: bool) -> None:
     with model.meta.engine.begin() as conn:
         if not durable:
             conn.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
