@@ -69,6 +69,8 @@ def pages(user, resource_id, search, limit=None, offset=0, info=None):
     from ckanext.datastore.backend.postgres import get_read_engine, identifier
     info = info or probe(user, resource_id, search)
     table = info["resource_id"]
+    if search.get("q"):  # a text query adds a "rank" field: take the table's own
+        info = probe(user, resource_id, {k: v for k, v in search.items() if k != "q"})
     fields = [f for f in info["fields"] if f["id"] not in ("_id", "_full_text")]
     select = ", ".join([identifier(f["id"]) for f in fields] + ['"_id"'])
     where, params = _where(search, {f["id"]: f["type"] for f in info["fields"]})
