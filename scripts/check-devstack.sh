@@ -61,6 +61,7 @@ trap cleanup EXIT
 started=$(date +%s)
 echo "ports: PG_PORT=$PG_PORT REDIS_PORT=$REDIS_PORT CKAN_PORT=$CKAN_PORT, cluster $PG_VERSION/$PG_CLUSTER, in $WORK"
 
+stamp() { printf '      (%s s)\n' $(( $(date +%s) - started )); }
 echo "1. start path: nothing answers on the ports"
 DEV_DIR="$A" "$DEVSH" setup >"$WORK/setup-a.log" 2>&1
 check "setup succeeds" test $? -eq 0 || tail -n 20 "$WORK/setup-a.log"
@@ -68,6 +69,7 @@ check "it created and started the cluster $PG_CLUSTER" grep -q "Starting Postgre
 check "it started Redis" grep -q "Starting Redis on port $REDIS_PORT" "$WORK/setup-a.log"
 check "recorded both in .dev/started" test -s "$A/started/postgres-$PG_PORT" -a -s "$A/started/redis-$REDIS_PORT"
 
+stamp
 echo "2. reuse path: another stack directory, servers already answering"
 DEV_DIR="$B" "$DEVSH" setup >"$WORK/setup-b.log" 2>&1
 check "setup succeeds" test $? -eq 0 || tail -n 20 "$WORK/setup-b.log"
@@ -79,6 +81,7 @@ DEV_DIR="$B" "$DEVSH" stop >"$WORK/stop-b.log" 2>&1
 check "stop of the reusing stack leaves PostgreSQL running" port_open "$PG_PORT"
 check "... and Redis running" port_open "$REDIS_PORT"
 
+stamp
 echo "3. run, a second run, kill -9, run again"
 DEV_DIR="$A" setsid "$DEVSH" run >"$WORK/run1.log" 2>&1 &
 check "the catalogue serves on $CKAN_PORT" serves 240 || tail -n 20 "$WORK/run1.log"
@@ -91,11 +94,18 @@ kill -9 "$pid1"
 sleep 1
 check "after kill -9 of the run (pid $pid1) its server is orphaned but still serves" serves 5
 DEV_DIR="$A" setsid "$DEVSH" run >"$WORK/run3.log" 2>&1 &
-check "a new run cleans up what the dead run left" bash -c "sleep 20; grep -q 'previous run (pid $pid1) is gone' '$WORK/run3.log'"
+pid3=""
+for _ in $(seq 120); do  # the new run writes its pid once it holds the lock
+    pid3=$(cat "$A/run.pid" 2>/dev/null || true)
+    [ -n "$pid3" ] && [ "$pid3" != "$pid1" ] && break
+    sleep 1
+done
+check "a new run cleans up what the dead run left" grep -q "previous run (pid $pid1) is gone" "$WORK/run3.log"
+check "... takes the lock (pid ${pid3:-none})" test -n "$pid3" -a "$pid3" != "$pid1"
 check "... and serves again" serves 240 || tail -n 20 "$WORK/run3.log"
-pid3=$(cat "$A/run.pid" 2>/dev/null)
-check "... from a new live run (pid $pid3)" kill -0 "${pid3:-0}"
+check "... from that live run" kill -0 "${pid3:-0}"
 
+stamp
 echo "4. stop stops the catalogue and what dev.sh started"
 DEV_DIR="$A" "$DEVSH" stop >"$WORK/stop-a.log" 2>&1
 cat "$WORK/stop-a.log" | sed 's/^/      /'

@@ -368,13 +368,11 @@ setup() {
 LOCK="$DEV/run.lock"
 
 lock_holders() {  # pids of the processes that have .dev/run.lock open (never this shell)
-    local lock fd p
+    local lock
     lock=$(readlink -f "$LOCK")
-    for fd in /proc/[0-9]*/fd/*; do
-        [ "$(readlink "$fd" 2>/dev/null)" = "$lock" ] || continue
-        p=${fd#/proc/}; p=${p%%/*}
-        [ "$p" = "$$" ] || [ "$p" = "$BASHPID" ] || echo "$p"
-    done | sort -un
+    # One find over /proc/*/fd (as a user, only that user's processes are readable).
+    find /proc/[0-9]*/fd -maxdepth 1 -lname "$lock" 2>/dev/null \
+        | cut -d/ -f3 | sort -un | grep -vx -e "$$" -e "$BASHPID" || true
 }
 
 describe() {  # pid... -> "pid command" lines
