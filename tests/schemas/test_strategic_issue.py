@@ -1,5 +1,6 @@
 """Strategic issue records (group type ``strategic_issue``)."""
 import pytest
+from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 from ckanext.provincialstats.vocab.loader import load_provinces
@@ -58,3 +59,37 @@ class TestStrategicIssue:
         with pytest.raises(tk.ValidationError) as raised:
             strategic_issue(indicators=[{"name": "x", "year": "2600"}])
         assert "2600 is out of range" in str(raised.value.error_dict["indicators"])
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestGeneratedName:
+    def test_thai_digit_plan_period_gets_an_ascii_name_through_the_api(self, app):
+        load_provinces()
+        sysadmin = factories.SysadminWithToken()
+        response = app.post("/api/3/action/group_create", json={
+            "type": "strategic_issue", "title": "เกษตรมูลค่าสูง", "province": "TH-22",
+            "plan_period": "๒๕๖๖-๒๕๗๐", "issue_number": "๑"},
+            headers={"Authorization": sysadmin["token"]})
+        assert response.status_code == 200, response.body
+        created = response.json["result"]
+        assert created["name"] == "chanthaburi-2566-2570-1"
+        shown = call_action("group_show", id="chanthaburi-2566-2570-1")
+        assert (shown["plan_period"], shown["issue_number"]) == ("2566-2570", "1")
+
+    def test_a_second_issue_with_the_same_number_is_refused_by_name(self):
+        import ckan.plugins.toolkit as tk
+        load_provinces()
+        strategic_issue("TH-22", 1)
+        with pytest.raises(tk.ValidationError) as raised:
+            strategic_issue("TH-22", 1, plan_period="๒๕๖๖-๒๕๗๐")
+        assert "name" in raised.value.error_dict
+        assert len(call_action("group_list", type="strategic_issue")) == 1
+
+    def test_an_absurd_issue_number_names_the_field_not_a_server_error(self):
+        import ckan.plugins.toolkit as tk
+        load_provinces()
+        with pytest.raises(tk.ValidationError) as raised:
+            strategic_issue("TH-22", "9" * 5000)
+        assert any("whole number" in m for m in raised.value.error_dict["issue_number"])
+        assert call_action("group_list", type="strategic_issue") == []

@@ -19,7 +19,12 @@ def to_int(value: Any) -> int | None:
     """``"๒๕๖๖"``, ``" 2566 "`` -> 2566 (any script's decimal digits); anything that is
     not a whole number -> None."""
     text = ascii_digits(str(value).strip())
-    return int(text) if re.fullmatch(r"-?\d+", text) else None
+    if not re.fullmatch(r"-?\d+", text):
+        return None
+    try:
+        return int(text)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        return None
 
 
 def plan_period_years(value: Any) -> tuple[int, int] | None:
