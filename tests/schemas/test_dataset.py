@@ -132,3 +132,94 @@ class TestDataset:
         errors = errors_of(name="record-with-years", data_type="ข้อมูลระเบียน",
                            first_year_of_data="2560")
         assert "first_year_of_data" in errors
+
+
+def resource(**extra):
+    data = {"url": "https://example.go.th/rice.csv", "name": "ข้าวนาปี (CSV)",
+            "format": "CSV"}
+    data.update(extra)
+    return data
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestResourceFieldsByDataType:
+    """Resource fields the GD Catalog shows only for some data types are refused on a
+    dataset of another data type, like the dataset's own fields."""
+
+    def test_fields_of_the_data_type_are_kept(self):
+        created = create(resources=[resource(
+            resource_first_year_of_data="๒๕๖๐", resource_disaggregate=["เพศ"],
+            resource_official_statistics="True", resource_cdp="ไม่ใช่")])
+        shown = call_action("package_show", id=created["id"])["resources"][0]
+        assert shown["resource_first_year_of_data"] == "2560"
+        assert shown["resource_disaggregate"] == ["เพศ"]
+        assert (shown["resource_official_statistics"], shown["resource_cdp"]) == (
+            "True", "ไม่ใช่")
+
+    @pytest.mark.parametrize("data_type, field, value", [
+        ("ข้อมูลสถิติ", "resource_geographic_data_set", "ชั้นข้อมูลแปลงที่ดิน"),
+        ("ข้อมูลสถิติ", "resource_data_collect", "บุคคล"),
+        ("ข้อมูลสถิติ", "resource_created_date", "2024-01-31"),
+        ("ข้อมูลระเบียน", "resource_first_year_of_data", "2560"),
+        ("ข้อมูลระเบียน", "resource_disaggregate", ["เพศ"]),
+        ("ข้อมูลภูมิสารสนเทศเชิงพื้นที่", "resource_official_statistics", "True"),
+    ])
+    def test_package_create_names_the_resource_field_and_saves_nothing(
+            self, data_type, field, value):
+        errors = errors_of(data_type=data_type, resources=[
+            resource(), resource(**{field: value})])
+        assert set(errors) == {"resources"}, errors
+        assert not errors["resources"][0]
+        messages = errors["resources"][1][field]
+        assert any('does not apply to data type "%s"' % data_type in m
+                   for m in messages), messages
+        assert call_action("package_list") == []
+
+    def test_resource_create_is_refused_and_the_resource_not_added(self):
+        dataset = create(name="record-list", data_type="ข้อมูลระเบียน",
+                         resources=[resource(resource_data_collect="บุคคล")])
+        with pytest.raises(tk.ValidationError) as raised:
+            call_action("resource_create", {"ignore_auth": True}, package_id=dataset["id"],
+                        **resource(name="ปีข้อมูล", resource_last_year_of_data="2566"))
+        messages = raised.value.error_dict["resource_last_year_of_data"]
+        assert messages == ['Last year of data: does not apply to data type "ข้อมูลระเบียน"']
+        assert [r["name"] for r in call_action("package_show", id=dataset["id"])[
+            "resources"]] == ["ข้าวนาปี (CSV)"]
+
+    def test_resource_update_is_refused_and_the_resource_unchanged(self):
+        dataset = create(resources=[resource(resource_unit_of_measure="ตัน")])
+        res = dataset["resources"][0]
+        with pytest.raises(tk.ValidationError) as raised:
+            call_action("resource_patch", {"ignore_auth": True}, id=res["id"],
+                        resource_positional_accuracy="10 m")
+        assert "resource_positional_accuracy" in raised.value.error_dict
+        shown = call_action("resource_show", id=res["id"])
+        assert "resource_positional_accuracy" not in shown
+        assert shown["resource_unit_of_measure"] == "ตัน"
+
+    def test_changing_the_data_type_checks_the_resources_too(self):
+        dataset = create(resources=[resource(resource_first_year_of_data="2560")])
+        with pytest.raises(tk.ValidationError) as raised:
+            call_action("package_patch", {"ignore_auth": True}, id=dataset["id"],
+                        data_type="ข้อมูลระเบียน")
+        assert "resource_first_year_of_data" in raised.value.error_dict["resources"][0]
+        assert call_action("package_show", id=dataset["id"])["data_type"] == "ข้อมูลสถิติ"
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestResourceFieldErrorInTheRequestLanguage:
+    @pytest.mark.parametrize("lang, expected", [
+        ("th", 'ชุดข้อมูลภูมิศาสตร์: ใช้ไม่ได้กับประเภทชุดข้อมูล "ข้อมูลสถิติ"'),
+        ("en", 'Geographic dataset: does not apply to data type "ข้อมูลสถิติ"'),
+    ])
+    def test_resource_create_over_http(self, app, lang, expected):
+        sysadmin = factories.SysadminWithToken()
+        dataset = call_action("package_create", {"user": sysadmin["name"]}, **statistical())
+        body = app.post(f"/{lang}/api/3/action/resource_create", headers={
+            "Authorization": sysadmin["token"]}, status=409, json=dict(
+                resource(resource_geographic_data_set="ชั้นข้อมูลแปลงที่ดิน"),
+                package_id=dataset["id"])).json
+        assert body["error"]["resource_geographic_data_set"] == [expected]
+        assert call_action("package_show", id=dataset["id"])["resources"] == []

@@ -36,18 +36,31 @@ def _has_errors(errors: dict, *names: str) -> bool:
     return any(errors.get((n,)) for n in names)
 
 
+def _resource_indexes(data: dict) -> list[int]:
+    return sorted({k[1] for k in data if len(k) == 3 and k[0] == "resources"})
+
+
 def _check_data_type_fields(schema, data, errors) -> None:
-    """Fields the GD Catalog shows only for some data types must be empty otherwise."""
+    """Fields the GD Catalog shows only for some data types (``form_data_type``), of the
+    dataset and of each of its resources, must be empty otherwise."""
     data_type = _value(data, "data_type")
     if is_empty(data_type) or _has_errors(errors, "data_type"):
         return
+    not_for_type = _('does not apply to data type "%(data_type)s"') % {
+        "data_type": data_type}
     for field in schema["dataset_fields"]:
         applies_to = field.get("form_data_type")
         if not applies_to or data_type in applies_to:
             continue
         if _values(data, field["field_name"]):
-            add_error(errors, (field["field_name"],), message(field, _(
-                'does not apply to data type "%(data_type)s"') % {"data_type": data_type}))
+            add_error(errors, (field["field_name"],), message(field, not_for_type))
+    resource_fields = [f for f in schema.get("resource_fields", [])
+                       if f.get("form_data_type") and data_type not in f["form_data_type"]]
+    for index in _resource_indexes(data):
+        for field in resource_fields:
+            key = ("resources", index, field["field_name"])
+            if as_list(data.get(key, missing)):
+                add_error(errors, key, message(field, not_for_type))
 
 
 def _check_other_companions(schema, data, errors) -> None:
