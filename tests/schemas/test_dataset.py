@@ -4,6 +4,7 @@ import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
+from ckanext.provincialstats import vocab
 from ckanext.provincialstats.vocab.loader import load_provinces
 from tests.logic.helpers import PLUGINS, strategic_issue
 
@@ -146,6 +147,17 @@ def resource(**extra):
 class TestResourceFieldsByDataType:
     """Resource fields the GD Catalog shows only for some data types are refused on a
     dataset of another data type, like the dataset's own fields."""
+
+    def test_data_types_of_each_field_are_the_gd_catalogs(self, gdc_reference):
+        from ckanext.scheming.helpers import scheming_get_dataset_schema
+        ours = scheming_get_dataset_schema("dataset")
+        every_type = {c["value"] for c in vocab.gdc_choices("data_type")}
+        for group in ("dataset_fields", "resource_fields"):
+            by_name = {f["field_name"]: f for f in ours[group]}
+            for theirs in gdc_reference[group]:
+                mine = by_name[theirs["field_name"]].get("form_data_type") or every_type
+                assert set(mine) == set(theirs.get("form_data_type") or every_type), \
+                    theirs["field_name"]
 
     def test_fields_of_the_data_type_are_kept(self):
         created = create(resources=[resource(
