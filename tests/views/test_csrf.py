@@ -162,6 +162,19 @@ class TestRecordForms:
         issue = call_action("group_show", id="chanthaburi-2566-2570-1")
         assert [s["title"] for s in issue.get("sub_issues", [])] == ["ทุเรียนคุณภาพ"]
 
+    @pytest.mark.xfail(strict=True, reason=(
+        "the same: saving the strategic issue edit form deletes the issue's sub-issues "
+        "and indicators"))
+    def test_strategic_issue_edit_keeps_sub_issues(self, app):
+        pilot = pilot_provinces()
+        issue = strategic_issue("TH-22", 1, sub_issues=[{"number": "1.1", "title": "ทุเรียน"}])
+        browser = _browser(app, _curator(pilot))
+        browser.submit("/strategic_issue/edit/" + issue["name"], {"title_en": "Durian"},
+                       button=("save", None), status=200)
+        shown = call_action("group_show", id=issue["name"])
+        assert shown["title_en"] == "Durian"
+        assert [s["title"] for s in shown.get("sub_issues", [])] == ["ทุเรียน"]
+
     def test_chart_by_its_curator(self, app):
         pilot = pilot_provinces()
         issue = strategic_issue("TH-22", 1)
