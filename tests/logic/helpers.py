@@ -5,6 +5,7 @@ import contextlib
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
+from ckanext.provincialstats import vocab
 from ckanext.provincialstats.vocab.loader import load_provinces
 
 PLUGINS = "provincialstats_search provincialstats scheming_datasets scheming_groups"
@@ -14,10 +15,25 @@ def sysadmin_context():
     return {"user": factories.Sysadmin()["name"], "ignore_auth": False}
 
 
-def pilot_provinces():
-    """Provinces loaded; Chanthaburi (TH-22) and Pathum Thani (TH-13) each with a
-    statistics office organization and an editor in it. Returns a dict of names."""
-    load_provinces()
+def province_records(*codes):
+    """Only the province records of ``codes`` (as the vocabulary loader writes them),
+    for tests that do not need all 77."""
+    context = {"ignore_auth": True, "user": _site_user()}
+    for code in codes:
+        province = vocab.province(code)
+        call_action("group_create", dict(context), type="province", name=province["slug"],
+                    title=province["name_th"], title_en=province["name_en"],
+                    province_code=province["iso_code"], region=province["region"])
+
+
+def pilot_provinces(all_provinces=True):
+    """Provinces loaded (or only TH-22 and TH-13 with ``all_provinces=False``);
+    Chanthaburi (TH-22) and Pathum Thani (TH-13) each with a statistics office
+    organization and an editor in it. Returns a dict of names."""
+    if all_provinces:
+        load_provinces()
+    else:
+        province_records("TH-22", "TH-13")
     out = {}
     for code, slug in (("TH-22", "chanthaburi"), ("TH-13", "pathum-thani")):
         editor = factories.User()
@@ -56,3 +72,23 @@ def thai():
         yield
     finally:
         set_lang("en")
+
+
+@contextlib.contextmanager
+def count_queries():
+    """Count the SQL statements sent to the database inside the block:
+    ``with count_queries() as counted: ...; counted()``."""
+    from ckan import model
+    from sqlalchemy import event
+
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = model.meta.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield lambda: len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -5,7 +5,14 @@ from ckan import model
 from ckan.tests import factories
 from ckan.tests.helpers import call_action, call_auth
 
-from tests.logic.helpers import PLUGINS, pilot_provinces, strategic_issue
+from ckanext.provincialstats.logic.auth import (
+    curated_codes,
+    curates_any_province,
+    is_curator,
+    province_group,
+)
+from ckanext.provincialstats.vocab.loader import load_provinces
+from tests.logic.helpers import PLUGINS, count_queries, pilot_provinces, strategic_issue
 
 
 def _ctx(user):
@@ -112,3 +119,71 @@ class TestCharts:
                         province="TH-13")
         assert not _can("package_create", factories.User()["name"], type="stats_chart",
                         province="TH-22")
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestProvinceLookup:
+    def _province(self, name, code="TH-22", **extra):
+        return call_action("group_create", {"ignore_auth": True, "user": _site()},
+                           type="province", name=name, title="จันทบุรี",
+                           province_code=code, **extra)
+
+    def test_organizations_and_deleted_records_never_decide(self):
+        """Older than the real record: an organization carrying the code (the hole CKAN
+        leaves open by default) and a deleted province record."""
+        editor = factories.User()["name"]
+        call_action("organization_create", {"ignore_auth": True, "user": _site()},
+                    type="province", name="squatter", title="x", province_code="TH-22",
+                    users=[{"name": editor, "capacity": "admin"}])
+        deleted = self._province("old-chanthaburi",
+                                 users=[{"name": editor, "capacity": "admin"}])
+        call_action("group_delete", {"ignore_auth": True}, id=deleted["id"])
+        real = self._province("chanthaburi")
+        assert province_group("TH-22").id == real["id"]
+        assert not is_curator(editor, "TH-22")
+        assert not _can("group_create", editor, type="strategic_issue", province="TH-22")
+        assert call_action("provincialstats_province_show", {}, code="TH-22")["id"] == real["id"]
+
+    def test_with_two_records_for_one_code_the_oldest_decides(self):
+        first_office, second_office = factories.User()["name"], factories.User()["name"]
+        org1 = factories.Organization(users=[{"name": first_office, "capacity": "editor"}])
+        org2 = factories.Organization(users=[{"name": second_office, "capacity": "editor"}])
+        first = self._province("chanthaburi", stats_office_org=org1["name"])
+        self._province("chanthaburi-copy", stats_office_org=org2["name"])
+        for _ in range(3):
+            assert province_group("TH-22").id == first["id"]
+        assert is_curator(first_office, "TH-22")
+        assert not is_curator(second_office, "TH-22")
+        assert curated_codes(second_office) == set()
+        assert curated_codes(first_office) == {"TH-22"}
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestCuratorQueries:
+    def test_deciding_curatorship_costs_the_same_few_queries_for_2_or_77_provinces(self):
+        pilot = pilot_provinces(all_provinces=False)
+        outsider = factories.User()["name"]
+        curator = pilot["TH-13"]["editor"]
+
+        def cost():
+            out = {}
+            for user in (outsider, curator):
+                model.Session.remove()  # nothing cached from the previous call
+                with count_queries() as counted:
+                    out[user] = (curates_any_province(user), is_curator(user, "TH-13"),
+                                 counted())
+            return out
+
+        few = cost()
+        assert load_provinces()["created"] == 75
+        many = cost()
+        assert few[outsider][:2] == many[outsider][:2] == (False, False)
+        assert few[curator][:2] == many[curator][:2] == (True, True)
+        for user in (outsider, curator):
+            assert many[user][2] == few[user][2] <= 4, (few, many)
+
+
+def _site():
+    return call_action("get_site_user", {"ignore_auth": True})["name"]

@@ -6,11 +6,14 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib.plugins import get_permission_labels
+from sqlalchemy import and_, func, or_
+from sqlalchemy.orm import aliased
 
 from ckanext.provincialstats import vocab
 from ckanext.provincialstats.logic import schema
 from ckanext.provincialstats.logic.auth import province_group
-from ckanext.provincialstats.logic.validators import provincialstats_json_list_output
+from ckanext.provincialstats.logic.converters import provincialstats_json_list_output
 
 # Length of one update period, in days, for the GD Catalog frequency units. Units that
 # promise no schedule (unknown, not updated, other) have none: never overdue.
@@ -18,6 +21,9 @@ PERIOD_DAYS = {
     "ปี": 365.25, "ครึ่งปี": 182.6, "ไตรมาส": 91.3, "เดือน": 30.44, "สัปดาห์": 7,
     "วัน": 1, "วันทำการ": 3, "ชั่วโมง": 1 / 24, "นาที": 1 / 1440, "ตามเวลาจริง": 1,
 }
+
+# Dataset fields a chart row reads from its linked dataset (scheming keeps them as extras).
+CHART_EXTRAS = ("last_updated_date", "update_frequency_unit", "update_frequency_interval")
 
 
 def _validate(data_dict: dict[str, Any], input_schema: dict[str, Any],
@@ -91,11 +97,6 @@ def provincialstats_province_show(context, data_dict):
         {"id": group.id, "include_datasets": data.get("include_datasets", False)})
 
 
-def _last_update(dataset: dict[str, Any]) -> str | None:
-    """The GD Catalog ``last_updated_date`` when given, else CKAN's modification time."""
-    return dataset.get("last_updated_date") or dataset.get("metadata_modified")
-
-
 def _parse_date(text: str | None) -> datetime.datetime | None:
     if not text:
         return None
@@ -120,42 +121,122 @@ def is_overdue(last_update: str | None, unit: str | None, interval: Any,
     return now - when > datetime.timedelta(days=days * times * grace)
 
 
-def _resolve_dataset(context, item: dict[str, Any], now) -> dict[str, Any] | None:
+def _user_sees(user_name: str | None):
+    """A predicate "may this user read this active dataset?", as ``package_show`` decides
+    for active datasets: public ones for anyone, private ones by CKAN's permission labels
+    (organization members, collaborators, plugins' labels), all for sysadmins. The
+    user's labels are fetched once, and only if a private dataset is asked about."""
+    labels = get_permission_labels()
+    user: dict[str, Any] = {}
+
+    def user_labels() -> set[str] | None:
+        """``None`` for a sysadmin (reads everything)."""
+        if "labels" not in user:
+            user_obj = model.User.get(user_name) if user_name else None
+            user["labels"] = (None if user_obj is not None and user_obj.sysadmin
+                              else set(labels.get_user_dataset_labels(user_obj)))
+        return user["labels"]
+
+    def sees(pkg: model.Package) -> bool:
+        if not pkg.private:
+            return True
+        mine = user_labels()
+        return mine is None or bool(set(labels.get_dataset_labels(pkg)) & mine)
+    return sees
+
+
+def linked_datasets(user_name: str | None, refs: list[str]
+                    ) -> dict[str, tuple[model.Package, dict[str, Any]]]:
+    """The active datasets named (by name or id) in ``refs`` that the user may read,
+    each with the extras a chart row needs (``CHART_EXTRAS``), keyed by name and by id;
+    one query for all of them."""
+    refs = sorted({r for r in refs if r})
+    if not refs:
+        return {}
+    extras = (
+        model.Session.query(
+            model.PackageExtra.package_id.label("package_id"),
+            func.json_object_agg(model.PackageExtra.key, model.PackageExtra.value)
+            .label("extras"))
+        .filter(model.PackageExtra.key.in_(CHART_EXTRAS),
+                model.PackageExtra.state == "active")
+        .group_by(model.PackageExtra.package_id)
+        .subquery()
+    )
+    rows = (
+        model.Session.query(model.Package, extras.c.extras)
+        .outerjoin(extras, extras.c.package_id == model.Package.id)
+        .filter(or_(model.Package.name.in_(refs), model.Package.id.in_(refs)),
+                model.Package.state == "active")
+        .all()
+    )
+    sees = _user_sees(user_name)
+    found: dict[str, tuple[model.Package, dict[str, Any]]] = {}
+    for pkg, pkg_extras in rows:
+        if sees(pkg):
+            found[pkg.name] = found[pkg.id] = (pkg, pkg_extras or {})
+    return found
+
+
+def _resolve_dataset(item: dict[str, Any], datasets: dict[str, Any],
+                     now) -> dict[str, Any] | None:
     ref = item.get("dataset")
     if not ref:
         return None
-    try:
-        dataset = tk.get_action("package_show")(
-            {"user": context.get("user")}, {"id": ref})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
+    if ref not in datasets:
+        # missing, deleted, or private to this user: say nothing more than the ref
         return {"name": ref, "found": False}
-    unit = item.get("frequency") or dataset.get("update_frequency_unit")
-    interval = None if item.get("frequency") else dataset.get("update_frequency_interval")
-    last = _last_update(dataset)
+    pkg, extras = datasets[ref]
+    modified = pkg.metadata_modified.isoformat() if pkg.metadata_modified else None
+    unit = item.get("frequency") or extras.get("update_frequency_unit")
+    interval = None if item.get("frequency") else extras.get("update_frequency_interval")
+    last = extras.get("last_updated_date") or modified
     return {
-        "found": True, "id": dataset["id"], "name": dataset["name"],
-        "title": dataset.get("title"), "last_update": last,
-        "metadata_modified": dataset.get("metadata_modified"),
-        "update_frequency_unit": dataset.get("update_frequency_unit"),
+        "found": True, "id": pkg.id, "name": pkg.name,
+        "title": pkg.title, "last_update": last,
+        "metadata_modified": modified,
+        "update_frequency_unit": extras.get("update_frequency_unit"),
         "overdue": is_overdue(last, unit, interval, now),
     }
 
 
-def _issue_summary(name: str) -> dict[str, Any]:
-    group = model.Group.get(name)
-    if group is None:
-        return {"name": name}
-    return {"name": group.name, "title": group.title,
-            "title_en": group.extras.get("title_en"),
-            "issue_number": group.extras.get("issue_number")}
+def _issue_summaries(refs: list[str]) -> dict[str, dict[str, Any]]:
+    """Strategic issues by name (or id), with their English title and number, in one
+    query."""
+    refs = sorted({r for r in refs if r})
+    if not refs:
+        return {}
+    title_en, number = aliased(model.GroupExtra), aliased(model.GroupExtra)
+    rows = (
+        model.Session.query(model.Group.id, model.Group.name, model.Group.title,
+                            title_en.value, number.value)
+        .outerjoin(title_en, and_(title_en.group_id == model.Group.id,
+                                  title_en.key == "title_en", title_en.state == "active"))
+        .outerjoin(number, and_(number.group_id == model.Group.id,
+                                number.key == "issue_number", number.state == "active"))
+        .filter(or_(model.Group.name.in_(refs), model.Group.id.in_(refs)),
+                model.Group.type == "strategic_issue")
+        .all()
+    )
+    out = {}
+    for group_id, name, title, title_en_value, number_value in rows:
+        summary = {"name": name, "title": title, "title_en": title_en_value,
+                   "issue_number": number_value}
+        out[name] = out[group_id] = summary
+    return out
 
 
 def build_tree(context, items: list[dict[str, Any]], now) -> list[dict[str, Any]]:
-    """Rows -> strategic issue -> sub-issue -> indicator -> statistics (row order kept)."""
+    """Rows -> strategic issue -> sub-issue -> indicator -> statistics (row order kept).
+
+    Linked datasets and strategic issues are fetched for all rows at once."""
+    datasets = linked_datasets(context.get("user"), [i.get("dataset") for i in items])
+    issues = _issue_summaries([i.get("strategic_issue") for i in items])
     tree: dict[str, dict[str, Any]] = {}
     for item in items:
-        issue = tree.setdefault(item.get("strategic_issue"), {
-            "strategic_issue": _issue_summary(item.get("strategic_issue")),
+        ref = item.get("strategic_issue")
+        issue = tree.setdefault(ref, {
+            "strategic_issue": issues.get(ref) or {"name": ref},
             "sub_issues": {}})
         sub = issue["sub_issues"].setdefault(item.get("sub_issue") or "", {
             "sub_issue": item.get("sub_issue") or "", "indicators": {}})
@@ -165,7 +246,7 @@ def build_tree(context, items: list[dict[str, Any]], now) -> list[dict[str, Any]
             "statistic": item.get("statistic"), "agency": item.get("agency"),
             "frequency": item.get("frequency"), "availability": item.get("availability"),
             "official_statistics": item.get("official_statistics") == "True",
-            "dataset": _resolve_dataset(context, item, now),
+            "dataset": _resolve_dataset(item, datasets, now),
         })
     return [
         {**issue, "sub_issues": [
