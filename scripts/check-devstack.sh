@@ -5,22 +5,30 @@
 #
 #   scripts/check-devstack.sh
 #
-# Uses its own ports and PostgreSQL cluster (PG_PORT [5442], REDIS_PORT [6389],
-# CKAN_PORT [5010], PG_CLUSTER [devstack-check]) and two throwaway DEV_DIRs in /tmp, and
+# Uses its own ports and PostgreSQL cluster (PG_PORT [first free from 5442], REDIS_PORT
+# [from 6389], CKAN_PORT [from 5010], PG_CLUSTER [devstack-check-<pid>]) and two throwaway
+# DEV_DIRs in /tmp, and
 # the project's .venv (run it after `make test` or `make setup`). Never touches the
 # servers on other ports. Drops the throwaway cluster at the end. Needs root or sudo
 # (it creates a PostgreSQL cluster). Takes one to two minutes. Exit status 0 = all passed.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-export PG_PORT=${PG_PORT:-5442} REDIS_PORT=${REDIS_PORT:-6389} CKAN_PORT=${CKAN_PORT:-5010}
-export PG_CLUSTER=${PG_CLUSTER:-devstack-check} PG_VERSION=${PG_VERSION:-15}
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {  # the first free port from $1 on
+    local p=$1
+    while port_open "$p"; do p=$((p + 1)); done
+    echo "$p"
+}
+# Ports not given are the first free ones from 5442, 6389 and 5010.
+export PG_PORT=${PG_PORT:-$(free_port 5442)} REDIS_PORT=${REDIS_PORT:-$(free_port 6389)}
+export CKAN_PORT=${CKAN_PORT:-$(free_port 5010)}
+export PG_CLUSTER=${PG_CLUSTER:-devstack-check-$$} PG_VERSION=${PG_VERSION:-15}
 DEVSH="$ROOT/scripts/dev.sh"
 WORK=$(mktemp -d /tmp/provincialstats-devstack.XXXXXX)
 A="$WORK/a" B="$WORK/b"
 failures=0
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 pass() { printf '  ok    %s\n' "$*"; }
 fail() { printf '  FAIL  %s\n' "$*"; failures=$((failures + 1)); }

@@ -186,7 +186,8 @@ ensure_databases() {
     done
     for db in ckan_default ckan_test; do
         # pg_trgm is trusted in PostgreSQL 13+, but create it as the superuser anyway.
-        psql_admin -d "$db" -c "create extension if not exists pg_trgm" \
+        psql_admin -d "$db" -c "set client_min_messages = warning" \
+            -c "create extension if not exists pg_trgm" \
             || die "could not create the extension pg_trgm in $db (is postgresql-contrib installed?)."
     done
 }
@@ -507,8 +508,14 @@ cmd_stop() {
 cmd_status() {
     local holders
     holders=$(lock_holders)
-    if [ -n "$holders" ]; then
-        echo "catalogue: running on port $CKAN_PORT (run.pid $(cat "$DEV/run.pid" 2>/dev/null || echo '-'))"
+    local pid
+    pid=$(cat "$DEV/run.pid" 2>/dev/null || true)
+    if [ -n "$holders" ] && [ -n "$pid" ] && grep -qx "$pid" <<<"$holders"; then
+        echo "catalogue: running on port $CKAN_PORT (pid $pid)"
+        # shellcheck disable=SC2086
+        describe $holders
+    elif [ -n "$holders" ]; then
+        echo "catalogue: the run (pid ${pid:-?}) is gone, these processes of it are left (the next run or stop ends them):"
         # shellcheck disable=SC2086
         describe $holders
     else
