@@ -187,3 +187,28 @@ class TestCuratorQueries:
 
 def _site():
     return call_action("get_site_user", {"ignore_auth": True})["name"]
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestStatisticsOfficeName:
+    def test_the_office_admin_cannot_free_its_name_for_someone_else_to_take(self, app):
+        """Renaming the office would let anyone create an organization with its old name
+        and so become the province's curator."""
+        pilot = pilot_provinces(all_provinces=False)
+        office = pilot["TH-22"]["org"]
+        admin = factories.User()["name"]
+        call_action("organization_member_create", {"ignore_auth": True},
+                    id=office, username=admin, role="admin")
+        assert not _can("organization_patch", admin, id=office, name="renamed")
+        assert not _can("organization_update", admin, id=office, name="renamed")
+        assert not _can("group_update", admin, id=office, name="renamed")
+        assert _can("organization_patch", admin, id=office, name=office, title="ใหม่")
+        token = factories.APIToken(user=admin)["token"]
+        app.post("/api/3/action/organization_patch", json={"id": office, "name": "renamed"},
+                 headers={"Authorization": token}, status=403)
+        assert model.Group.get(office) is not None
+        # any other organization's admin renames theirs as CKAN allows
+        other_admin = factories.User()["name"]
+        other = factories.Organization(users=[{"name": other_admin, "capacity": "admin"}])
+        assert _can("organization_patch", other_admin, id=other["id"], name="renamed")

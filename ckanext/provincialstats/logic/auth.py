@@ -229,14 +229,14 @@ def _chart_rule(context, pkg: model.Package | None,
     return _decide(context.get("user"), pkg.extras.get("province"), proposed, _charts())
 
 
-def _listed_groups_rule(context, data_dict, keep: Iterable[str] = ()) -> dict[str, Any]:
+def _listed_groups_rule(context, data_dict, keep=lambda: ()) -> dict[str, Any]:
     """A ``groups`` list in a dataset, group or organization dict adds memberships to
     the groups it names: provinces only by sysadmins, strategic issues by curators.
-    Groups in ``keep`` (already there) are not checked."""
+    Groups whose ids ``keep()`` returns (already there) are not checked."""
     blobs = (data_dict or {}).get("groups")
     if not isinstance(blobs, list):
         return OK
-    keep = set(keep)
+    keep = set(keep())
     for blob in blobs:
         ref = _ref(blob, "id", "name") if isinstance(blob, dict) else blob
         group = model.Group.get(ref) if isinstance(ref, str) and ref else None
@@ -295,7 +295,32 @@ def _group_write(next_auth, context, data_dict, *keys: str, proposes: bool = Fal
 
 
 def _group_update_like(next_auth, context, data_dict=None):
-    return _group_write(next_auth, context, data_dict, proposes=True)
+    result = _group_write(next_auth, context, data_dict, proposes=True)
+    return _both(result, lambda: _office_rename_rule(data_dict or {}))
+
+
+def _office_rename_rule(data_dict) -> dict[str, Any]:
+    """Province records name their statistics office by its URL name: renaming the
+    office would free the name for anyone to take (any user may create organizations
+    by default) and with it the province's curatorship. Only sysadmins rename one."""
+    new_name = data_dict.get("name")
+    group = _group_of(data_dict, "id") if new_name else None
+    if group is None or not group.is_organization or new_name == group.name:
+        return OK
+    office = aliased(model.GroupExtra)
+    named = (
+        model.Session.query(model.Group.id)
+        .join(office, and_(office.group_id == model.Group.id,
+                           office.key == "stats_office_org", office.state == "active",
+                           office.value == group.name))
+        .filter(model.Group.type == PROVINCE, model.Group.state == "active")
+        .first()
+    )
+    if named is None:
+        return OK
+    return {"success": False, "msg": tk._(
+        "Organization %(org)s is the statistics office of a province: only sysadmins "
+        "can rename it") % {"org": group.name}}
 
 
 def _group_delete_like(next_auth, context, data_dict=None):
@@ -374,8 +399,8 @@ def _package_write(next_auth, context, data_dict=None):
     result = _chart_rule(context, pkg, target.get("province"))
     if result is None:
         result = next_auth(context, data_dict)
-    keep = [g.id for g in pkg.get_groups()] if pkg is not None else []
-    return _both(result, lambda: _listed_groups_rule(context, target, keep))
+    return _both(result, lambda: _listed_groups_rule(
+        context, target, lambda: [g.id for g in pkg.get_groups()] if pkg else []))
 
 
 def _package_also(next_auth, context, data_dict=None):
