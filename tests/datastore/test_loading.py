@@ -41,6 +41,12 @@ def test_tis620_file_with_thai_headers_loads_with_types(tmp_path, dataset, sysad
     assert len(field) == 1 and len(field[0]["id"].encode()) <= 63
     assert field[0]["type"] == "int8"
     assert status.get(resource["id"])["encoding"] in ("cp874", "tis_620")
+    # Full text was filled for the loaded rows, and CKAN's trigger is back on for new ones.
+    assert search(resource["id"], q="จันทบุรี", limit=0)["total"] == 35
+    from ckan.tests.helpers import call_action as act
+    act("datastore_upsert", resource_id=resource["id"], method="insert", force=True,
+        records=[{"จังหวัด": "ตราด", "ปี พ.ศ.": 2559}])
+    assert search(resource["id"], q="ตราด")["records"][0]["ปี พ.ศ."] == 2559
     # The resource is active in the DataStore; the upload is unchanged.
     from ckan.tests.helpers import call_action
     shown = call_action("resource_show", id=resource["id"])

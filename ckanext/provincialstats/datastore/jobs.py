@@ -85,18 +85,32 @@ def _csv_chunks(body, convert):
 
 
 def _copy(resource_id, ids, chunks):
+    """COPY the rows in, with the full-text trigger off and the secondary indexes (CKAN
+    makes a GiST full-text index per text column) dropped: maintaining them row by row
+    is what makes loads slow. Committed here, so the table is queryable (types, _id)
+    before ``_finish`` fills ``_full_text`` and rebuilds the indexes in bulk.
+    Returns (rows, index definitions to rebuild)."""
     from ckanext.datastore.backend.postgres import get_write_engine, identifier
+    table = identifier(resource_id)
     cols = ", ".join(identifier(i) for i in ids)
-    sql = (f"COPY {identifier(resource_id)} ({cols}) FROM STDIN "
-           f"WITH (FORMAT csv, ENCODING 'UTF8', FORCE_NULL ({cols}))")
     connection = get_write_engine().raw_connection()
     try:
         cursor = connection.cursor()
-        cursor.copy_expert(sql, _ByteStream(chunks), size=1 << 20)
+        cursor.execute(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid "
+            "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary", (table,))
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {identifier(name)}")
+        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER zfulltext")
+        cursor.copy_expert(
+            f"COPY {table} ({cols}) FROM STDIN "
+            f"WITH (FORMAT csv, ENCODING 'UTF8', FORCE_NULL ({cols}))",
+            _ByteStream(chunks), size=1 << 20)
         count = cursor.rowcount
-        cursor.execute(f"ANALYZE {identifier(resource_id)}")
         connection.commit()
-        return count
+        return count, [definition for _, definition in indexes]
     except LoadError:
         connection.rollback()
         raise
@@ -108,7 +122,37 @@ def _copy(resource_id, ids, chunks):
         connection.close()
 
 
-def load_file(path, fmt, resource_id):
+FULL_TEXT_BATCH = 200000
+
+
+def _finish(resource_id, ids, indexes):
+    """Fill ``_full_text`` as CKAN's trigger would (the row's values joined, the default
+    text search configuration), in batches of ``_id``; switch the trigger back on;
+    rebuild the indexes in bulk; ANALYZE."""
+    from ckanext.datastore.backend.postgres import get_write_engine, identifier
+    table = identifier(resource_id)
+    values = ", ".join(f"{identifier(i)}::text" for i in ids)
+    connection = get_write_engine().raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(f'SELECT coalesce(max("_id"), 0) FROM {table}')
+        top = cursor.fetchone()[0]
+        for start in range(0, top, FULL_TEXT_BATCH):
+            cursor.execute(
+                f"UPDATE {table} SET \"_full_text\" = to_tsvector(concat_ws(' ', {values})) "
+                'WHERE "_id" > %s AND "_id" <= %s', (start, start + FULL_TEXT_BATCH))
+            connection.commit()
+        cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER zfulltext")
+        for definition in indexes:
+            cursor.execute(definition)
+        connection.commit()
+        connection.set_isolation_level(0)  # VACUUM runs outside a transaction
+        cursor.execute(f"VACUUM ANALYZE {table}")
+    finally:
+        connection.close()
+
+
+def load_file(path, fmt, resource_id, on_queryable=None):
     """Load the file at ``path`` into the DataStore table of ``resource_id`` (replacing
     it). Returns a summary dict. Raises LoadError."""
     codec = None if fmt == "xlsx" else encoding.detect_file(path)
@@ -129,13 +173,19 @@ def load_file(path, fmt, resource_id):
     except tk.ValidationError as e:
         raise LoadError("database", detail=str(e.error_dict)[:300])
     _, body = reader.rows(path, fmt, codec)
+    column_ids = [cid for cid, _ in ids]
     try:
-        rows = _copy(resource_id, [cid for cid, _ in ids],
-                     _csv_chunks(body, types.converters(col_types)))
+        rows, indexes = _copy(resource_id, column_ids,
+                              _csv_chunks(body, types.converters(col_types)))
     except LoadError:
         _drop_table(resource_id)
         raise
+    queryable = time.monotonic()
+    if on_queryable:
+        on_queryable(rows)
+    _finish(resource_id, column_ids, indexes)
     return {"rows": rows, "encoding": codec,
+            "seconds_full_text": round(time.monotonic() - queryable, 2),
             "columns": [{"id": f["id"], "type": f["type"]} for f in fields]}
 
 
@@ -160,7 +210,9 @@ def load_resource(resource_id, force=False):
                 status.save(resource_id, state="unchanged")
                 log.info("DataStore load: %s unchanged (sha256 %s)", resource_id, digest)
                 return
-            summary = load_file(path, fmt, resource_id)
+            summary = load_file(path, fmt, resource_id, on_queryable=lambda rows: status.save(
+                resource_id, state="indexing", rows=rows,
+                seconds_queryable=round(time.monotonic() - started, 2)))
     except LoadError as e:
         log.info("DataStore load of %s failed: %s", resource_id, e.english())
         status.save(resource_id, state="error", error=e.as_dict(), hash=None)
