@@ -109,3 +109,23 @@ def test_broken_file_shows_error_to_editors_and_stays_downloadable(app, tmp_path
     assert response.status_code == 302
     assert queue == [(resource["id"], True)]
     assert status.get(resource["id"])["state"] == "pending"
+
+
+def test_package_create_with_resources_queues_them(sysadmin, queue):
+    """The harvesters' path: resources arrive inside package_create / package_update."""
+    from tests.schemas.test_dataset import statistical
+    org = factories.Organization(user=sysadmin)
+    created = call_action("package_create", {"user": sysadmin["name"]}, **statistical(
+        owner_org=org["id"], resources=[
+            {"url": "http://example.invalid/t.csv", "format": "CSV", "name": "t"},
+            {"url": "http://example.invalid/doc.pdf", "format": "PDF", "name": "doc"}]))
+    csv_id = created["resources"][0]["id"]
+    assert queue == [(csv_id, False)]
+    queue.clear()
+    # An update that leaves the file alone queues nothing; a new link does.
+    call_action("package_patch", id=created["id"], notes="ใหม่")
+    assert queue == []
+    resources = call_action("package_show", id=created["id"])["resources"]
+    resources[0]["url"] = "http://example.invalid/t2.csv"
+    call_action("package_patch", id=created["id"], resources=resources)
+    assert queue == [(csv_id, False)]
