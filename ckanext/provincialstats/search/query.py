@@ -256,51 +256,60 @@ PAGE = ("(SELECT coalesce(jsonb_agg(jsonb_build_array(p.id, p.score)), '[]') FRO
         "SELECT {id} AS id, {score} AS score FROM {source} WHERE {where} "
         "ORDER BY {order} LIMIT {rows} OFFSET {start}) p) AS page")
 FACET = ("(SELECT coalesce(jsonb_agg(jsonb_build_array(v, n) ORDER BY n DESC, v), '[]') "
-         "FROM (SELECT v, {count} AS n FROM ({values}) x WHERE v IS NOT NULL GROUP BY v "
-         "HAVING {count} >= {mincount} ORDER BY n DESC, v {limit}) agg) AS {alias}")
+         "FROM (SELECT v, CAST(sum(x.n) AS bigint) AS n FROM ({values}) x "
+         "WHERE v IS NOT NULL GROUP BY v HAVING sum(x.n) >= {mincount} "
+         "ORDER BY n DESC, v {limit}) agg) AS {alias}")
+# GROUPING() takes at most 31 arguments; one grouping-sets pass per this many fields
+GROUPING_MAX = 30
 
 
 def _statement(comp: sql.Compiler, where_sql: str, score: str, order: list,
                facet_fields: list[str], limit: int, mincount: int, rows: int,
                start: int) -> str:
-    """Without facets: a count and an ordered page straight from the table (an index
-    can give the order).  With facets: the matched set materialised once, and the
-    count, the page and every facet computed from it."""
+    """The count, the ordered page and the facets in one statement, each straight from
+    the tables (no materialised copy of the matched rows):
+
+    - the page: ``ORDER BY ... LIMIT`` over the matches, so an index can give the order
+      and stop after the page;
+    - without facets, the count is a ``count(*)`` over the matches;
+    - with facets, the matches are read once and grouped by ``GROUPING SETS``: one set
+      per facet field (its values and counts), plus the empty set (the count).
+    """
     rows_sql, start_sql = comp.bind(rows), comp.bind(start)
+    page = PAGE.format(id="i.id", score=score, source=index.SOURCE, where=where_sql,
+                       order=", ".join("%s %s NULLS LAST" % o for o in order),
+                       rows=rows_sql, start=start_sql)
     if not facet_fields:
         return "SELECT (SELECT count(*) FROM {source} WHERE {where}) AS hits, {page}".format(
-            source=index.SOURCE, where=where_sql, page=PAGE.format(
-                id="i.id", score=score, source=index.SOURCE, where=where_sql,
-                order=", ".join("%s %s NULLS LAST" % o for o in order),
-                rows=rows_sql, start=start_sql))
-    selected = {"id": "i.id"}
-    if comp.rank_queries:
-        selected["score"] = score
-    order_parts = []
-    for i, (expression, direction) in enumerate(order):
-        if expression == "i.id":
-            order_parts.append("m.id %s" % direction)
-            continue
-        if expression == score:
-            order_parts.append("m.score %s" % direction)
-            continue
-        selected["s%d" % i] = expression
-        order_parts.append("m.s%d %s NULLS LAST" % (i, direction))
+            source=index.SOURCE, where=where_sql, page=page)
+    sources = [sql.facet_source(comp, field) for field in facet_fields]
+    expressions = list(dict.fromkeys(e for e, _ in sources))  # each grouped once
+    chunks = [expressions[i:i + GROUPING_MAX]
+              for i in range(0, len(expressions), GROUPING_MAX)]
+    ctes = []
+    for n, chunk in enumerate(chunks):
+        ctes.append(
+            "g{n} AS MATERIALIZED (SELECT GROUPING({exprs}) AS s, {columns}, count(*) AS n "
+            "FROM {source} WHERE {where} GROUP BY GROUPING SETS ((), {sets}))".format(
+                n=n, exprs=", ".join(chunk), source=index.SOURCE, where=where_sql,
+                columns=", ".join("%s AS c%d" % (e, j) for j, e in enumerate(chunk)),
+                sets=", ".join("(%s)" % e for e in chunk)))
+    mincount_sql = comp.bind(max(mincount, 1))
+    limit_sql = "" if limit < 0 else "LIMIT %s" % comp.bind(limit)
     facets = []
-    for i, field in enumerate(facet_fields):
-        expression, values, count = sql.facet_source(comp, field)
-        alias = "f%d" % i
-        selected[alias] = expression
+    for i, (expression, values) in enumerate(sources):
+        position = expressions.index(expression)
+        chunk = chunks[position // GROUPING_MAX]
+        j = position % GROUPING_MAX
+        # GROUPING(): bit set for every expression not grouped; the first is the highest
+        grouped = (1 << len(chunk)) - 1 - (1 << (len(chunk) - 1 - j))
         facets.append(FACET.format(
-            values=values.replace("{c}", alias), count=count, mincount=comp.bind(max(mincount, 0)),
-            limit="" if limit < 0 else "LIMIT %s" % comp.bind(limit), alias=alias))
-    return ("WITH m AS MATERIALIZED (SELECT {selected} FROM {source} WHERE {where}) "
-            "SELECT (SELECT count(*) FROM m) AS hits, {page}, {facets}").format(
-        selected=", ".join("%s AS %s" % (e, a) for a, e in selected.items()),
-        source=index.SOURCE, where=where_sql,
-        page=PAGE.format(id="m.id", score="m.score" if comp.rank_queries else score,
-                         source="m", where="TRUE",
-                         order=", ".join(order_parts), rows=rows_sql, start=start_sql),
+            values=values.replace("{c}", "c%d" % j).replace("{set}", "g.s = %d" % grouped)
+            .replace("{g}", "g%d" % (position // GROUPING_MAX)),
+            mincount=mincount_sql, limit=limit_sql, alias="f%d" % i))
+    return ("WITH {ctes} SELECT (SELECT n FROM g0 WHERE s = {everything}) AS hits, "
+            "{page}, {facets}").format(
+        ctes=", ".join(ctes), everything=(1 << len(chunks[0])) - 1, page=page,
         facets=", ".join(facets))
 
 

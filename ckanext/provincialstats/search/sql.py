@@ -458,30 +458,31 @@ def _sort_expression(compiler: Compiler, field: str, score: str) -> str:
     raise SearchQueryError('Invalid "sort" parameter: cannot sort on %r' % field)
 
 
-def facet_source(compiler: Compiler, field: str) -> tuple[str, str, str]:
-    """(expression selected into the matched set ``m``, a query over ``m`` yielding the
-    facet values as ``v``, where ``{c}`` stands for the selected column, and the
-    aggregate over those rows that counts the datasets per value).
+def facet_source(compiler: Compiler, field: str) -> tuple[str, str]:
+    """(expression the matched rows are grouped by, a query yielding the facet values as
+    ``v`` with weights ``n`` from the grouped rows, where ``{g}`` stands for the grouped
+    rows, ``{c}`` for the grouped column and ``{set}`` for the condition that picks this
+    field's grouping set).
 
-    A multi-valued field is first grouped by its whole array (``GROUP BY m.{c}``), then
-    each distinct array is unnested once with the number of datasets that hold it as
-    weight ``n``: datasets mostly repeat a few tag, group and format combinations, so
-    this unnests and hashes a few thousand values instead of every dataset's (the
-    counts are the same: a value counts once per dataset array that holds it)."""
+    Every facet of a search is counted in one pass over the matched rows (``GROUP BY
+    GROUPING SETS``, one hash table per field): the rows are grouped by the field's
+    whole value first (the whole array, the whole jsonb value), then each distinct value
+    is expanded once with the number of datasets holding it as weight ``n``.  Datasets
+    mostly repeat a few tag, group and format combinations, so this unnests and hashes a
+    few thousand values instead of every dataset's; the counts are the same (a value
+    counts once per dataset whose array holds it)."""
     kind = field_kind(field)
     if kind == "scalar":
-        return column(field), "SELECT m.{c} AS v FROM m", "count(*)"
+        return column(field), "SELECT g.{c} AS v, g.n FROM {g} g WHERE {set}"
     if kind == "array":
-        return field, ("SELECT unnest(g.a) AS v, g.n FROM "
-                       "(SELECT m.{c} AS a, count(*) AS n FROM m GROUP BY m.{c}) g"), (
-            "CAST(sum(x.n) AS bigint)")
+        return "i." + field, "SELECT unnest(g.{c}) AS v, g.n FROM {g} g WHERE {set}"
     if kind == "date":
         fmt = compiler.bind('YYYY-MM-DD"T"HH24:MI:SS"Z"')
-        return field, "SELECT to_char(m.{c}, %s) AS v FROM m" % fmt, "count(*)"
+        return "i." + field, "SELECT to_char(g.{c}, %s) AS v, g.n FROM {g} g WHERE {set}" % fmt
     if kind in ("generic", "tokenised"):
         key = compiler.bind(field)
         return "fields -> %s" % key, (
-            "SELECT jsonb_array_elements_text(CASE jsonb_typeof(m.{c}) WHEN 'array' "
-            "THEN m.{c} ELSE jsonb_build_array(m.{c}) END) AS v FROM m "
-            "WHERE m.{c} IS NOT NULL"), "count(*)"
+            "SELECT jsonb_array_elements_text(CASE jsonb_typeof(g.{c}) WHEN 'array' "
+            "THEN g.{c} ELSE jsonb_build_array(g.{c}) END) AS v, g.n FROM {g} g "
+            "WHERE {set} AND g.{c} IS NOT NULL")
     raise SearchQueryError("facets are not supported on text field %r" % field)
