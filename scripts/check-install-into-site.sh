@@ -35,7 +35,14 @@ PIP=("$WORK/site/bin/pip" -q --disable-pip-version-check)
 "${PIP[@]}" wheel --no-deps -w "$WORK/dist" "$WORK/src"
 WHEEL=$(ls "$WORK"/dist/ckanext_provincialstats-*.whl)
 echo "    $(basename "$WHEEL")"
-unzip -p "$WHEEL" '*.dist-info/METADATA' | grep '^Requires-Dist' | sed 's/^/    /'
+"$WORK/site/bin/python" - "$WHEEL" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+    for line in z.read(meta).decode().splitlines():
+        if line.startswith("Requires-Dist"):
+            print("    " + line)
+PY
 
 say "A site with CKAN $SITE_CKAN: pip install 'ckan[requirements]==$SITE_CKAN'"
 "${PIP[@]}" install "ckan[requirements]==$SITE_CKAN"

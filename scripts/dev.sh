@@ -379,7 +379,8 @@ lock_holders() {  # pids of the processes that have .dev/run.lock open (never th
 describe() {  # pid... -> "pid command" lines
     local p
     for p in "$@"; do
-        printf '    %s %s\n' "$p" "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-100)"
+        printf '    %s %s\n' "$p" "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null \
+            | sed -e "s#$VENV/bin/[^ ]* ##" -e "s#$VENV/bin/##" -e "s#-c $INI ##" | cut -c1-100)"
     done
 }
 
