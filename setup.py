@@ -30,6 +30,7 @@ TEST_REQUIRES = [
     "hypothesis",
     "pyshacl",
     "ruff",
+    "openpyxl",  # reads the XLSX dumps in tests/datastore
 ]
 
 packages = find_packages(include=["ckanext", "ckanext.*"]) + [
