@@ -30,7 +30,7 @@ WEIGHT_D = ("res_name", "res_description", "author", "maintainer", "license", "u
 WEIGHT_D_PREFIXES = ("extras_", "res_extras_", "vocab_")
 COLUMNS = ("id", "site_id", "name", "state", "dataset_type", "capacity", "owner_org",
            "organization", "license_id", "title", "title_string", "metadata_created",
-           "metadata_modified", "tags", "groups", "res_format", "permission_labels")
+           "metadata_modified", "tags", "groups", "res_format", "permission_labels", "vocab")
 
 UPSERT_INDEX = sa.text("""
     INSERT INTO {table} ({columns}, indexed_at)
@@ -40,7 +40,8 @@ UPSERT_INDEX = sa.text("""
     table=INDEX_TABLE,
     columns=", ".join(COLUMNS),
     values=", ".join(
-        "CAST(:%s AS text[])" % c if c in ("tags", "groups", "res_format", "permission_labels")
+        "CAST(:%s AS text[])" % c
+        if c in ("tags", "groups", "res_format", "permission_labels", "vocab")
         else ":" + c
         for c in COLUMNS),
     updates=", ".join("%s = EXCLUDED.%s" % (c, c) for c in COLUMNS if c != "id"),
@@ -175,6 +176,18 @@ def _texts(raw: list[str], engine: str, budget: int) -> list[str]:
     return out
 
 
+def vocab_entries(fields: dict[str, Any]) -> list[str]:
+    """The values of the multi-valued ``vocab_<field>`` fields as ``<field> U+001F
+    <value>`` entries for the narrow table's ``vocab`` column (see the migration
+    d4e6f8a0b2c3): filters and facets on them never read the wide doc table."""
+    entries = []
+    for key in sorted(k for k in fields if k.startswith("vocab_") and len(k) > 6):
+        value = fields[key]
+        for item in value if isinstance(value, list) else [value]:
+            entries.append(key[6:] + "\x1f" + item)
+    return entries
+
+
 def row_for(doc: dict[str, Any], engine: str,
             text_bytes: Optional[int] = None) -> dict[str, Any]:
     """Bound parameters of the upserts for one Solr-style index document (text cut to
@@ -207,6 +220,7 @@ def row_for(doc: dict[str, Any], engine: str,
         "groups": _strings(doc.get("groups")),
         "res_format": _strings(doc.get("res_format")),
         "permission_labels": _strings(doc.get("permission_labels")),
+        "vocab": vocab_entries(fields),
         "fields": json.dumps(fields, ensure_ascii=False),
         "search_text": _cut(" ".join([title] + _strings(doc.get("tags")) + [notes]).lower(),
                             text_bytes),

@@ -41,6 +41,7 @@ index_table = sa.Table(
     sa.Column("groups", pg.ARRAY(sa.UnicodeText), nullable=False),
     sa.Column("res_format", pg.ARRAY(sa.UnicodeText), nullable=False),
     sa.Column("permission_labels", pg.ARRAY(sa.UnicodeText), nullable=False),
+    sa.Column("vocab", pg.ARRAY(sa.UnicodeText), nullable=False),
     sa.Column("indexed_at", sa.DateTime, nullable=False),
 )
 

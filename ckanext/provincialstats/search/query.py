@@ -266,32 +266,54 @@ GROUPING_MAX = 30
 def _statement(comp: sql.Compiler, where_sql: str, score: str, order: list,
                facet_fields: list[str], limit: int, mincount: int, rows: int,
                start: int) -> str:
-    """The count, the ordered page and the facets in one statement, each straight from
-    the tables (no materialised copy of the matched rows):
+    """The count, the ordered page and the facets in one statement.
 
-    - the page: ``ORDER BY ... LIMIT`` over the matches, so an index can give the order
-      and stop after the page;
-    - without facets, the count is a ``count(*)`` over the matches;
-    - with facets, the matches are read once and grouped by ``GROUPING SETS``: one set
-      per facet field (its values and counts), plus the empty set (the count).
+    - Ordered by relevance first (a text query): no index gives that order, every match
+      is read for the page anyway, so the matches (id, rank, sort keys, facet columns)
+      are read once into ``m`` and the count, the page and the facets come from it.
+    - Otherwise straight from the tables: the page is ``ORDER BY ... LIMIT`` over the
+      matches, so an index can give the order and stop after the page.
+    - Facets: the matches are grouped once by ``GROUPING SETS``, one set per facet field
+      (its values and counts) plus the empty set (the count); without facets the count
+      is a ``count(*)``.
     """
     rows_sql, start_sql = comp.bind(rows), comp.bind(start)
-    page = PAGE.format(id="i.id", score=score, source=index.SOURCE, where=where_sql,
-                       order=", ".join("%s %s NULLS LAST" % o for o in order),
-                       rows=rows_sql, start=start_sql)
-    if not facet_fields:
-        return "SELECT (SELECT count(*) FROM {source} WHERE {where}) AS hits, {page}".format(
-            source=index.SOURCE, where=where_sql, page=page)
     sources = [sql.facet_source(comp, field) for field in facet_fields]
     expressions = list(dict.fromkeys(e for e, _ in sources))  # each grouped once
-    chunks = [expressions[i:i + GROUPING_MAX]
-              for i in range(0, len(expressions), GROUPING_MAX)]
+    ranked = bool(comp.rank_queries) and bool(order) and order[0][0] == score
     ctes = []
+    if ranked:
+        selected = {"id": "i.id", "score": score}
+        order_parts = []
+        for k, (expression, direction) in enumerate(order):
+            alias = {"i.id": "id", score: "score"}.get(expression, "s%d" % k)
+            selected.setdefault(alias, expression)
+            order_parts.append("m.%s %s NULLS LAST" % (alias, direction))
+        selected.update(("x%d" % k, e) for k, e in enumerate(expressions))
+        ctes.append("m AS MATERIALIZED (SELECT {selected} FROM {source} WHERE {where})"
+                    .format(selected=", ".join("%s AS %s" % (e, a)
+                                               for a, e in selected.items()),
+                            source=index.SOURCE, where=where_sql))
+        page = PAGE.format(id="m.id", score="m.score", source="m", where="TRUE",
+                           order=", ".join(order_parts), rows=rows_sql, start=start_sql)
+        grouped = ["m.x%d" % k for k in range(len(expressions))]
+        group_source, group_where, count = "m", "TRUE", "(SELECT count(*) FROM m)"
+    else:
+        page = PAGE.format(id="i.id", score=score, source=index.SOURCE, where=where_sql,
+                           order=", ".join("%s %s NULLS LAST" % o for o in order),
+                           rows=rows_sql, start=start_sql)
+        grouped = expressions
+        group_source, group_where = index.SOURCE, where_sql
+        count = "(SELECT count(*) FROM %s WHERE %s)" % (index.SOURCE, where_sql)
+    if not facet_fields:
+        return "{with_}SELECT {count} AS hits, {page}".format(
+            with_="WITH %s " % ", ".join(ctes) if ctes else "", count=count, page=page)
+    chunks = [grouped[i:i + GROUPING_MAX] for i in range(0, len(grouped), GROUPING_MAX)]
     for n, chunk in enumerate(chunks):
         ctes.append(
             "g{n} AS MATERIALIZED (SELECT GROUPING({exprs}) AS s, {columns}, count(*) AS n "
             "FROM {source} WHERE {where} GROUP BY GROUPING SETS ((), {sets}))".format(
-                n=n, exprs=", ".join(chunk), source=index.SOURCE, where=where_sql,
+                n=n, exprs=", ".join(chunk), source=group_source, where=group_where,
                 columns=", ".join("%s AS c%d" % (e, j) for j, e in enumerate(chunk)),
                 sets=", ".join("(%s)" % e for e in chunk)))
     mincount_sql = comp.bind(max(mincount, 1))
@@ -302,9 +324,9 @@ def _statement(comp: sql.Compiler, where_sql: str, score: str, order: list,
         chunk = chunks[position // GROUPING_MAX]
         j = position % GROUPING_MAX
         # GROUPING(): bit set for every expression not grouped; the first is the highest
-        grouped = (1 << len(chunk)) - 1 - (1 << (len(chunk) - 1 - j))
+        grouped_set = (1 << len(chunk)) - 1 - (1 << (len(chunk) - 1 - j))
         facets.append(FACET.format(
-            values=values.replace("{c}", "c%d" % j).replace("{set}", "g.s = %d" % grouped)
+            values=values.replace("{c}", "c%d" % j).replace("{set}", "g.s = %d" % grouped_set)
             .replace("{g}", "g%d" % (position // GROUPING_MAX)),
             mincount=mincount_sql, limit=limit_sql, alias="f%d" % i))
     return ("WITH {ctes} SELECT (SELECT n FROM g0 WHERE s = {everything}) AS hits, "

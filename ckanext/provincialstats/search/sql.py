@@ -220,6 +220,9 @@ class Compiler:
             return "%s = %s" % (column(field), self.bind(term.value))
         if kind == "array":
             return "%s @> ARRAY[CAST(%s AS text)]" % (field, self.bind(term.value))
+        if multivalued_key(field) is not None:  # the narrow table's copy of the values
+            return "i.vocab @> ARRAY[CAST(%s AS text)]" % self.bind(
+                multivalued_key(field) + "\x1f" + term.value)
         return "(fields @> CAST(%s AS jsonb) OR fields @> CAST(%s AS jsonb))" % (
             self.bind(json.dumps({field: term.value})),
             self.bind(json.dumps({field: [term.value]})))
@@ -458,6 +461,19 @@ def _sort_expression(compiler: Compiler, field: str, score: str) -> str:
     raise SearchQueryError('Invalid "sort" parameter: cannot sort on %r' % field)
 
 
+def multivalued_key(field: str) -> Optional[str]:
+    """The key of ``field``'s entries in the ``vocab`` column (``index.vocab_entries``),
+    or None: ``vocab_<name>`` fields, and the multi-valued fields registered with
+    ``extra_fields`` (indexed as ``vocab_<field>`` too, with the same values)."""
+    from . import extra_fields
+
+    if field.startswith("vocab_") and len(field) > 6:
+        return field[6:]
+    if field in extra_fields._fields():
+        return field
+    return None
+
+
 def facet_source(compiler: Compiler, field: str) -> tuple[str, str]:
     """(expression the matched rows are grouped by, a query yielding the facet values as
     ``v`` with weights ``n`` from the grouped rows, where ``{g}`` stands for the grouped
@@ -472,6 +488,13 @@ def facet_source(compiler: Compiler, field: str) -> tuple[str, str]:
     few thousand values instead of every dataset's; the counts are the same (a value
     counts once per dataset whose array holds it)."""
     kind = field_kind(field)
+    key = multivalued_key(field) if kind == "generic" else None
+    if key is not None:  # whole vocab arrays grouped; this field's entries expanded
+        return "i.vocab", (
+            "SELECT substr(u.e, %s) AS v, g.n FROM {g} g, unnest(g.{c}) u(e) "
+            "WHERE {set} AND left(u.e, %s) = %s" % (
+                compiler.bind(len(key) + 2), compiler.bind(len(key) + 1),
+                compiler.bind(key + "\x1f")))
     if kind == "scalar":
         return column(field), "SELECT g.{c} AS v, g.n FROM {g} g WHERE {set}"
     if kind == "array":
