@@ -30,21 +30,40 @@ import subprocess
 import sys
 import time
 import uuid
+from typing import Optional
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench", "out")
 CKAN = os.path.join(ROOT, ".venv", "bin", "ckan")
 
+# (label, action, parameters): package_search as an anonymous user unless said otherwise
 QUERIES = [
-    ("Thai word: q=ทุเรียน", {"q": "ทุเรียน"}),
-    ("two Thai words: q=ทุเรียน จันทบุรี", {"q": "ทุเรียน จันทบุรี"}),
-    ("English word: q=population", {"q": "population"}),
-    ("five facets, no q", {"facet.field": json.dumps(
+    ("Thai word: q=ทุเรียน", "package_search", {"q": "ทุเรียน"}),
+    ("two Thai words: q=ทุเรียน จันทบุรี", "package_search", {"q": "ทุเรียน จันทบุรี"}),
+    ("English word: q=population", "package_search", {"q": "population"}),
+    ("five facets, no q", "package_search", {"facet.field": json.dumps(
         ["organization", "groups", "tags", "res_format", "license_id"])}),
-    ("fq province + date range", {
+    ("facets incl. province, no q", "package_search", {"facet.field": json.dumps(
+        ["organization", "tags", "res_format", "province", "stat_sector"])}),
+    ("fq province + date range", "package_search", {
         "fq": "province:TH-22 metadata_modified:[2024-01-01T00:00:00Z TO NOW]"}),
-    ("sort by title", {"sort": "title_string asc"}),
+    ("sort by title", "package_search", {"sort": "title_string asc"}),
+    ("tokenised field: q=author:เกษตร", "package_search", {"q": "author:เกษตร"}),
+    ("tokenised field: q=author:statistical", "package_search",
+     {"q": "author:statistical"}),
+    ("tokenised field: q=res_name:XLSX", "package_search", {"q": "res_name:XLSX"}),
+    ("wildcard: q=title:rub*", "package_search", {"q": "title:rub*"}),
+    ("wildcard: q=title:*rice*", "package_search", {"q": "title:*rice*"}),
+    ("wildcard: q=text:*ทุเรียน*", "package_search", {"q": "text:*ทุเรียน*"}),
+    ("autocomplete: package_autocomplete q=ทุเรียน", "package_autocomplete",
+     {"q": "ทุเรียน", "limit": 10}),
+    ("autocomplete: package_autocomplete q=mangos", "package_autocomplete",
+     {"q": "mangos", "limit": 10}),
 ]
+
+# The catalogue's own plugins (the rebuild and every query run through its dataset
+# schema, validators and multi-valued fields).
+PLUGINS = "provincialstats_search provincialstats scheming_datasets scheming_groups"
 
 PROVINCES = [
     ("TH-10", "กรุงเทพมหานคร", "Bangkok"), ("TH-22", "จันทบุรี", "Chanthaburi"),
@@ -74,7 +93,14 @@ TOPICS = [
 ]
 AGENCIES = ["สำนักงานสถิติจังหวัด", "สำนักงานเกษตรจังหวัด", "สำนักงานสาธารณสุขจังหวัด",
             "สำนักงานพาณิชย์จังหวัด", "สำนักงานท่องเที่ยวและกีฬาจังหวัด"]
-LICENSES = ["cc-by", "cc-by-sa", "odc-by", "other-open", "notspecified"]
+# values of the GD Catalog dataset schema's choice lists (schemas/dataset.yaml)
+LICENSES = ["Open Data Common", "Creative Commons Attributions",
+            "Creative Commons Attribution Share-Alike",
+            "Creative Commons Attribution Non-Commercial",
+            "Creative Commons Attribution No-Derivs"]
+SECTORS = {"agriculture": "11", "population": "01", "tourism": "17", "economy": "10",
+           "environment": "21", "health": "05", "education": "03", "safety": "09",
+           "energy": "13", "labour": "02", "trade": "14"}
 FORMATS = ["CSV", "XLSX", "PDF", "JSON", "API"]
 
 
@@ -94,7 +120,7 @@ def recreate_database(db: str) -> None:
 
 def write_ini(db: str) -> str:
     os.makedirs(OUT, exist_ok=True)
-    path = os.path.join(OUT, "bench.ini")
+    path = os.path.join(OUT, "%s.ini" % db)
     with open(os.path.join(ROOT, "test.ini"), encoding="utf-8") as stream:
         lines = stream.read().splitlines()
     out = []
@@ -104,7 +130,7 @@ def write_ini(db: str) -> str:
         elif line.startswith("ckan.redis.url"):
             line = "ckan.redis.url = redis://localhost:6379/5"
         elif line.startswith("ckan.plugins"):
-            line = "ckan.plugins = provincialstats_search"
+            line = "ckan.plugins = " + PLUGINS
         elif line.startswith("ckan.harvest.mq.redis_db"):
             line = "ckan.harvest.mq.redis_db = 5"
         elif line.startswith("level = INFO"):
@@ -131,9 +157,63 @@ def _copy_value(value) -> str:
     return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", "\\n")
 
 
-def generate(db: str, size: int, seed: int = 7) -> None:
+def make_template(ini: str) -> dict:
+    """Runs inside a CKAN process with the catalogue's plugins: creates one dataset of
+    the demo catalogue's kind through ``package_create`` (so the dataset schema's
+    validators fill in every field as they store it) and reads back its package columns
+    and extras (``run_size`` then empties the tables).  ``generate`` gives every dataset
+    those values."""
+    import logging
+
+    logging.disable(logging.INFO)
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    from ckanext.provincialstats.demo import content
+
+    app = make_app(load_config(ini))
+    import ckan.model as model
+    import ckan.plugins.toolkit as tk
+
+    flask_app = app.apps["flask_app"]._wsgi_app if hasattr(app, "apps") else app._wsgi_app
+    with flask_app.test_request_context():
+        user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+        context = {"user": user, "ignore_auth": True}
+        suffix = uuid.uuid4().hex[:8]
+        org = tk.get_action("organization_create")(dict(context),
+                                                   {"name": "bench-template-" + suffix})
+        data = {k: v for k, v in content._rice("bench", "TH-22", "จันทบุรี", "Chanthaburi",
+                                                None).items() if k != "resources"}
+        data.update(name="bench-template-" + suffix, owner_org=org["id"],
+                    tags=[{"name": t} for t in data["tags"]])
+        created = tk.get_action("package_create")(dict(context), data)
+        package = model.Package.get(created["id"])
+        template = {
+            "package": {c: getattr(package, c) for c in (
+                "maintainer", "maintainer_email", "url", "version")},
+            "extras": dict(package.extras),
+        }
+    return template
+
+
+def _extras(template: dict, codes: list[str], sector: str, year: int) -> dict:
+    """The template's extras with this dataset's provinces, sector and years (BE, and
+    the CE years derived as logic/years.py derives them)."""
+    extras = dict(template["extras"])
+    first = year - (year % 3)
+    extras.update(province=json.dumps(codes), stat_sector=sector,
+                  first_year_of_data=str(first + 543), last_year_of_data=str(year + 543))
+    derived = {"first_year_ce": str(first), "last_year_ce": str(year),
+               "num_years": str(year - first + 1)}
+    extras.update({k: v for k, v in derived.items() if k in extras})
+    return extras
+
+
+def generate(db: str, size: int, template: dict, seed: int = 7) -> None:
     """Datasets written straight into CKAN's tables (package, package_extra, resource,
-    tag, package_tag, group, member): COPY, no CKAN actions."""
+    tag, package_tag, group, member): COPY, no CKAN actions; every field valid for the
+    catalogue's dataset schema (the template's values, with varied titles, provinces,
+    sectors, years, tags, resources, organizations and groups)."""
     import psycopg2
 
     rnd = random.Random(seed)
@@ -157,6 +237,8 @@ def generate(db: str, size: int, seed: int = 7) -> None:
         year = rnd.randint(2015, 2025)
         org = orgs[rnd.randrange(len(orgs))]
         english = rnd.random() < 0.3
+        author = ("Provincial Statistical Office of %s" % province[2] if english
+                  else "%s%s" % (AGENCIES[i % len(AGENCIES)], province[1]))
         if english:
             title = "%s statistics, %s province %d" % (topic[1].capitalize(), province[2],
                                                         year)
@@ -168,14 +250,16 @@ def generate(db: str, size: int, seed: int = 7) -> None:
                      "(%s statistics)" % (topic[0], province[1], org[2], topic[1]))
         modified = now - datetime.timedelta(minutes=rnd.randrange(60 * 24 * 365 * 8))
         private = rnd.random() < 0.05
+        core = template["package"]
         packages.append((pid, "dataset-%06d" % i, title, notes, "active", "dataset",
                          org[0], private, rnd.choice(LICENSES), modified - datetime.timedelta(
-                             days=rnd.randrange(400)), modified, "1.0"))
+                             days=rnd.randrange(400)), modified, core["version"], author,
+                         core["maintainer"], core["maintainer_email"], core["url"]))
         codes = [province[0]] + ([PROVINCES[rnd.randrange(len(PROVINCES))][0]]
                                  if rnd.random() < 0.2 else [])
-        extras.append((str(uuid.uuid4()), pid, "province", json.dumps(sorted(set(codes))),
-                       "active"))
-        extras.append((str(uuid.uuid4()), pid, "stat_sector", topic[3], "active"))
+        for key, value in _extras(template, sorted(set(codes)), SECTORS[topic[3]],
+                                  year).items():
+            extras.append((str(uuid.uuid4()), pid, key, value, "active"))
         for name in {topic[2], topic[3], "year-%d" % year,
                      rnd.choice(["สถิติ", "statistics", "annual", "รายเดือน"])}:
             package_tags.append((str(uuid.uuid4()), pid, tags[name], "active"))
@@ -203,7 +287,8 @@ def generate(db: str, size: int, seed: int = 7) -> None:
         _copy(cursor, "tag", ["id", "name"], [(tid, name) for name, tid in tags.items()])
         _copy(cursor, "package", ["id", "name", "title", "notes", "state", "type",
                                   "owner_org", "private", "license_id", "metadata_created",
-                                  "metadata_modified", "version"], packages)
+                                  "metadata_modified", "version", "author", "maintainer",
+                                  "maintainer_email", "url"], packages)
         _copy(cursor, "package_extra", ["id", "package_id", "key", "value", "state"], extras)
         _copy(cursor, "package_tag", ["id", "package_id", "tag_id", "state"], package_tags)
         _copy(cursor, "resource", ["id", "package_id", "url", "format", "name",
@@ -215,8 +300,35 @@ def generate(db: str, size: int, seed: int = 7) -> None:
     conn.close()
 
 
-def measure(ini: str, runs: int) -> dict:
-    """Runs inside a fresh CKAN process: rebuild, then the queries."""
+def _percentile(sorted_values: list[float], share: float) -> float:
+    return sorted_values[max(0, int(round(share * len(sorted_values))) - 1)]
+
+
+def _time_query(tk, action: str, params: dict, runs: int) -> dict:
+    """Median and p95 of ``runs`` calls after 3 warm-up calls; a refused query (any
+    error) is reported with its message instead of timings."""
+    timings, hits = [], None
+    for i in range(runs + 3):
+        context = {"user": "", "ignore_auth": False}
+        data = dict(params, rows=20) if action == "package_search" else dict(params)
+        started = time.perf_counter()
+        try:
+            result = tk.get_action(action)(context, data)
+        except Exception as error:  # noqa: BLE001 - reported, the bench goes on
+            message = getattr(error, "error_dict", None) or str(error)
+            return {"error": "%s: %s" % (type(error).__name__, message)}
+        elapsed = (time.perf_counter() - started) * 1000
+        hits = result["count"] if isinstance(result, dict) else len(result)
+        if i >= 3:  # warm-up runs not counted
+            timings.append(elapsed)
+    timings.sort()
+    return {"hits": hits, "median_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(_percentile(timings, 0.95), 1)}
+
+
+def measure(ini: str, runs: int, only: Optional[list[str]] = None) -> dict:
+    """Runs inside a fresh CKAN process: the queries (``only``: labels containing one of
+    these strings)."""
     import logging
 
     logging.disable(logging.INFO)
@@ -231,67 +343,114 @@ def measure(ini: str, runs: int) -> dict:
     flask_app = app.apps["flask_app"]._wsgi_app if hasattr(app, "apps") else app._wsgi_app
     with flask_app.test_request_context():
         model.Session.execute(sa.text("ANALYZE provincialstats_search_index"))
+        model.Session.execute(sa.text("ANALYZE provincialstats_search_doc"))
         model.Session.commit()
-
         figures = []
-        for label, params in QUERIES:
-            timings, hits = [], None
-            for i in range(runs + 3):
-                context = {"user": "", "ignore_auth": False}
-                started = time.perf_counter()
-                result = tk.get_action("package_search")(context, dict(params, rows=20))
-                elapsed = (time.perf_counter() - started) * 1000
-                hits = result["count"]
-                if i >= 3:  # warm-up runs not counted
-                    timings.append(elapsed)
-            timings.sort()
-            figures.append({
-                "query": label, "hits": hits,
-                "median_ms": round(statistics.median(timings), 1),
-                "p95_ms": round(timings[max(0, int(round(0.95 * len(timings))) - 1)], 1),
-            })
+        for label, action, params in QUERIES:
+            if only and not any(o in label for o in only):
+                continue
+            figure = {"query": label}
+            figure.update(_time_query(tk, action, params, runs))
+            figures.append(figure)
+            model.Session.rollback()
     return {"queries": figures}
 
 
-def timed_rebuild(ini: str, db: str, command: list[str]) -> float:
-    """Empty the index, run a rebuild command, check every dataset is back: seconds."""
-    as_postgres("psql", "-qd", db, "-c", "TRUNCATE provincialstats_search_index CASCADE")
+def _run_ckan(ini: str, command: list[str]) -> float:
     started = time.perf_counter()
-    subprocess.run([CKAN, "-c", ini] + command, check=True, capture_output=True)
-    seconds = time.perf_counter() - started
-    indexed = int(as_postgres("psql", "-tAd", db, "-c",
-                              "SELECT count(*) FROM provincialstats_search_index"))
-    datasets = int(as_postgres("psql", "-tAd", db, "-c", "SELECT count(*) FROM package"))
-    assert indexed == datasets, (command, indexed, datasets)
+    done = subprocess.run([CKAN, "-c", ini] + command, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit("ckan %s failed:\n%s" % (" ".join(command), done.stderr[-3000:]))
+    return time.perf_counter() - started
+
+
+def timed_rebuild(ini: str, db: str) -> float:
+    """Empty the index, run the parallel rebuild, check every dataset is back: seconds."""
+    as_postgres("psql", "-qd", db, "-c", "TRUNCATE provincialstats_search_index CASCADE")
+    seconds = _run_ckan(ini, ["provincialstats-search", "rebuild"])
+    indexed = _count(db, "SELECT count(*) FROM provincialstats_search_index")
+    datasets = _count(db, "SELECT count(*) FROM package")
+    assert indexed == datasets, ("parallel rebuild", indexed, datasets)
     return seconds
 
 
-def run_size(size: int, db: str, runs: int, serial_max: int) -> dict:
+def timed_serial_sample(ini: str, db: str, sample: int) -> float:
+    """Remove ``sample`` datasets from the index and time the stock serial rebuild that
+    puts them back (``ckan search-index rebuild --only-missing``): seconds.  A sample,
+    because the serial rebuild of 50,000 datasets takes most of an hour here."""
+    as_postgres("psql", "-qd", db, "-c",
+                "DELETE FROM provincialstats_search_index WHERE id IN (SELECT id FROM "
+                "provincialstats_search_index ORDER BY md5(id) LIMIT %d)" % sample)
+    seconds = _run_ckan(ini, ["search-index", "rebuild", "--only-missing", "-q"])
+    indexed = _count(db, "SELECT count(*) FROM provincialstats_search_index")
+    datasets = _count(db, "SELECT count(*) FROM package")
+    assert indexed == datasets, ("serial rebuild", indexed, datasets)
+    return seconds
+
+
+def _count(db: str, sql: str) -> int:
+    out = as_postgres("psql", "-tAd", db, "-c", sql, check=False).strip()
+    return int(out) if out.isdigit() else -1
+
+
+def reusable(db: str, size: int) -> bool:
+    """The database exists, holds ``size`` datasets, all of them indexed."""
+    exists = as_postgres("psql", "-tAc", "SELECT 1 FROM pg_database WHERE datname = '%s'"
+                         % db.replace("'", "")).strip() == "1"
+    return exists and _count(db, "SELECT count(*) FROM package") == size and _count(
+        db, "SELECT count(*) FROM provincialstats_search_index") == size
+
+
+def run_size(size: int, db: str, runs: int, serial_sample: int,
+             reuse: bool = False) -> dict:
     print("== %d datasets: database %s" % (size, db), flush=True)
-    recreate_database(db)
     ini = write_ini(db)
-    subprocess.run([CKAN, "-c", ini, "db", "init"], check=True, capture_output=True)
-    subprocess.run([CKAN, "-c", ini, "db", "upgrade", "-p", "provincialstats_search"],
-                   check=True, capture_output=True)
-    started = time.perf_counter()
-    generate(db, size)
-    print("   generated in %.1f s" % (time.perf_counter() - started), flush=True)
     result = {"datasets": size, "rebuild": {}}
-    commands = [("parallel", ["provincialstats-search", "rebuild"])]
-    if size <= serial_max:
-        commands.append(("serial", ["search-index", "rebuild", "-q"]))
-    for kind, command in commands:
-        seconds = timed_rebuild(ini, db, command)
-        result["rebuild"][kind] = {"seconds": round(seconds, 1), "rate": round(size / seconds)}
-        print("   rebuild (ckan %s): %d datasets in %.1f s = %d datasets/s"
-              % (" ".join(command), size, seconds, size / seconds), flush=True)
+    if reuse and reusable(db, size):
+        print("   reusing the database (--reuse): no generation, no rebuild", flush=True)
+        _run_ckan(ini, ["db", "upgrade", "-p", "provincialstats_search"])
+    else:
+        recreate_database(db)
+        _run_ckan(ini, ["db", "init"])
+        _run_ckan(ini, ["db", "upgrade", "-p", "provincialstats_search"])
+        started = time.perf_counter()
+        template = json.loads(subprocess.run(
+            [sys.executable, __file__, "--template", ini], check=True, capture_output=True,
+            text=True).stdout.strip().splitlines()[-1])
+        as_postgres("psql", "-qd", db, "-c", 'TRUNCATE package, "group", tag, activity, '
+                    "provincialstats_search_index CASCADE")
+        generate(db, size, template)
+        print("   generated in %.1f s (fields from a package_create through the dataset "
+              "schema)" % (time.perf_counter() - started), flush=True)
+        seconds = timed_rebuild(ini, db)
+        result["rebuild"]["parallel"] = {"datasets": size, "seconds": round(seconds, 1),
+                                         "rate": round(size / seconds)}
+        print("   rebuild (ckan provincialstats-search rebuild, %d workers): %d datasets "
+              "in %.1f s = %.0f datasets/s" % (os.cpu_count(), size, seconds, size / seconds),
+              flush=True)
+        sample = min(serial_sample, size)
+        if sample > 0:
+            seconds = timed_serial_sample(ini, db, sample)
+            result["rebuild"]["serial"] = {"datasets": sample, "seconds": round(seconds, 1),
+                                           "rate": round(sample / seconds)}
+            print("   rebuild (stock ckan search-index rebuild --only-missing, serial): %d "
+                  "datasets in %.1f s = %.0f datasets/s; parallel / stock = %.1fx" % (
+                      sample, seconds, sample / seconds,
+                      result["rebuild"]["parallel"]["rate"] / (sample / seconds)),
+                  flush=True)
     output = subprocess.run([sys.executable, __file__, "--measure", ini, "--runs", str(runs)],
                             check=True, capture_output=True, text=True).stdout
     result.update(json.loads(output.strip().splitlines()[-1]))
     for q in result["queries"]:
-        print("   %-45s hits %6d  median %6.1f ms  p95 %6.1f ms"
-              % (q["query"], q["hits"], q["median_ms"], q["p95_ms"]))
+        print("   " + _figure_line(q))
     return result
+
+
+def _figure_line(q: dict) -> str:
+    if "error" in q:
+        return "%-50s refused: %s" % (q["query"], q["error"][:200])
+    return "%-50s hits %6d  median %6.1f ms  p95 %6.1f ms" % (
+        q["query"], q["hits"], q["median_ms"], q["p95_ms"])
 
 
 def markdown(results: list[dict], runs: int, command: str) -> str:
@@ -312,22 +471,33 @@ def markdown(results: list[dict], runs: int, command: str) -> str:
         "| | " + " | ".join("%d datasets" % r["datasets"] for r in results) + " |",
         "|---|" + "---|" * len(results),
         "| rebuild, `ckan provincialstats-search rebuild` (%d workers, from empty) | "
-        % os.cpu_count() + " | ".join(
-            "%d datasets/s (%s s)" % (r["rebuild"]["parallel"]["rate"],
-                                      r["rebuild"]["parallel"]["seconds"])
-            for r in results) + " |",
-        "| rebuild, stock `ckan search-index rebuild` (serial, from empty) | " + " | ".join(
-            "%d datasets/s (%s s)" % (r["rebuild"]["serial"]["rate"],
-                                      r["rebuild"]["serial"]["seconds"])
-            if "serial" in r["rebuild"] else "not run (--serial-max)"
+        % os.cpu_count() + " | ".join(_rate(r, "parallel") for r in results) + " |",
+        "| rebuild, stock `ckan search-index rebuild --only-missing` (serial, a sample "
+        "removed from the index) | " + " | ".join(_rate(r, "serial") for r in results)
+        + " |",
+        "| parallel rebuild / stock rebuild, datasets per second | " + " | ".join(
+            "%.1fx" % (r["rebuild"]["parallel"]["rate"] / r["rebuild"]["serial"]["rate"])
+            if "serial" in r["rebuild"] and "parallel" in r["rebuild"] else "not run"
             for r in results) + " |",
     ]
-    for i, (label, _) in enumerate(QUERIES):
+    for i, (label, _, _) in enumerate(QUERIES):
         lines.append("| %s | " % label + " | ".join(
-            "median %.1f ms, p95 %.1f ms (%d hits)" % (
-                r["queries"][i]["median_ms"], r["queries"][i]["p95_ms"],
-                r["queries"][i]["hits"]) for r in results) + " |")
+            _cell(r["queries"][i]) for r in results) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _rate(result: dict, kind: str) -> str:
+    figure = result["rebuild"].get(kind)
+    if figure is None:
+        return "not run (--reuse or --serial-sample 0)"
+    return "%d datasets/s (%d in %s s)" % (figure["rate"], figure["datasets"],
+                                           figure["seconds"])
+
+
+def _cell(q: dict) -> str:
+    if "error" in q:
+        return "refused: %s" % q["error"][:120].replace("|", "/")
+    return "median %.1f ms, p95 %.1f ms (%d hits)" % (q["median_ms"], q["p95_ms"], q["hits"])
 
 
 def main() -> None:
@@ -336,16 +506,32 @@ def main() -> None:
                         help="dataset counts to benchmark, in order")
     parser.add_argument("--runs", type=int, default=30, help="timed runs per query")
     parser.add_argument("--db", default="ckan_bench", help="database to (re)create")
-    parser.add_argument("--serial-max", type=int, default=5000,
-                        help="also time the serial stock rebuild up to this size")
+    parser.add_argument("--serial-sample", type=int, default=2000,
+                        help="datasets removed from the index and put back by the stock "
+                             "serial rebuild, to compare its rate (0: skip)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse the database if it already holds exactly that many "
+                             "indexed datasets (skips generation and the rebuilds)")
     parser.add_argument("--write", metavar="FILE",
                         help="also write the table as Markdown to FILE")
-    parser.add_argument("--measure", metavar="INI", help=argparse.SUPPRESS)
+    parser.add_argument("--only", nargs="+", metavar="TEXT",
+                        help="with --measure: only the queries whose label contains TEXT")
+    parser.add_argument("--measure", metavar="INI",
+                        help="only time the queries against the database of this "
+                             "config (bench/out/<db>.ini), printing JSON")
+    parser.add_argument("--template", metavar="INI", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure:
-        print(json.dumps(measure(args.measure, args.runs)))
+    if args.template:
+        print(json.dumps(make_template(args.template), default=str))
         return
-    results = [run_size(size, args.db, args.runs, args.serial_max) for size in args.sizes]
+    if args.measure:
+        figures = measure(args.measure, args.runs, args.only)
+        for q in figures["queries"]:
+            print(_figure_line(q), file=sys.stderr)
+        print(json.dumps(figures, ensure_ascii=False))
+        return
+    results = [run_size(size, args.db, args.runs, args.serial_sample, args.reuse)
+               for size in args.sizes]
     table = markdown(results, args.runs, " ".join(["bench/search_bench.py"] + sys.argv[1:]))
     print()
     print(table)
