@@ -4,15 +4,23 @@
     .venv/bin/python bench/search_bench.py --sizes 5000 --runs 20
     .venv/bin/python bench/search_bench.py --write bench/RESULTS.md
 
-For each size it recreates the database ``ckan_bench`` (as the postgres superuser, like
-scripts/dev.sh), creates CKAN's tables and the search tables, writes realistic datasets
-(Thai and English titles and descriptions, tags, provinces, organizations, groups,
-resources) straight into CKAN's tables with COPY, then, in a fresh CKAN process:
+    .venv/bin/python bench/search_bench.py --sizes 50000 --reuse   # keep the database
+    .venv/bin/python bench/search_bench.py --measure bench/out/ckan_bench.ini --only facets
 
-- times ``ckan.lib.search.rebuild()`` (what ``ckan search-index rebuild`` runs) over every
-  dataset: datasets per second;
-- runs each query below ``--runs`` times through the ``package_search`` action as an
-  anonymous user (so permission labels apply) and reports median and p95 in ms.
+For each size it recreates the database ``--db`` (default ``ckan_bench``, as the postgres
+superuser, like scripts/dev.sh) with the catalogue's plugins (``PLUGINS``), creates
+CKAN's tables and the search tables, creates one dataset through ``package_create`` and
+the GD Catalog dataset schema as a template, then writes realistic datasets valid for
+that schema (Thai and English titles and descriptions, authors, tags, provinces, sectors,
+years, organizations, groups, resources) straight into CKAN's tables with COPY, then:
+
+- times the parallel ``ckan provincialstats-search rebuild`` from an empty index, and the
+  stock serial ``ckan search-index rebuild --only-missing`` over ``--serial-sample``
+  datasets removed from the index: datasets per second, and their ratio;
+- in a fresh CKAN process, runs each query of ``QUERIES`` ``--runs`` times through
+  ``package_search`` (or ``package_autocomplete``) as an anonymous user (so permission
+  labels apply) and reports median and p95 in ms; a query the backend refuses is
+  reported with its error.
 
 It prints figures; it is not a test.  Nothing it does touches other databases.
 """
