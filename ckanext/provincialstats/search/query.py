@@ -50,7 +50,6 @@ class Results:
 
 
 MAX_INT = 2 ** 31 - 1
-OPTION = "ckanext.provincialstats.search."
 
 
 def _int(params: dict[str, Any], key: str, default: int) -> int:
@@ -69,15 +68,23 @@ def _int(params: dict[str, Any], key: str, default: int) -> int:
     return number
 
 
-_DEFAULTS = {"max_query_length": 2000, "max_query_terms": 100, "max_filter_length": 20000,
-             "max_clauses": 1024, "min_wildcard_chars": 3, "max_wildcard_terms": 5}
+# declared in config_declaration.yaml; the defaults here too, for code running before
+# the declarations are loaded
+_LIMITS = {
+    "max_query_length": ("ckanext.provincialstats.search.max_query_length", 2000),
+    "max_query_terms": ("ckanext.provincialstats.search.max_query_terms", 100),
+    "max_filter_length": ("ckanext.provincialstats.search.max_filter_length", 20000),
+    "max_clauses": ("ckanext.provincialstats.search.max_clauses", 1024),
+    "min_wildcard_chars": ("ckanext.provincialstats.search.min_wildcard_chars", 3),
+    "max_wildcard_terms": ("ckanext.provincialstats.search.max_wildcard_terms", 5),
+}
 
 
 def _option(name: str) -> int:
-    """An integer limit from the config (declared in ``config_declaration.yaml``; the
-    default here too, for code running before the declarations are loaded)."""
-    value = tk.config.get(OPTION + name)
-    return _DEFAULTS[name] if value is None or value == "" else int(value)
+    """An integer limit from the config."""
+    key, default = _LIMITS[name]
+    value = tk.config.get(key)
+    return default if value is None or value == "" else int(value)
 
 
 def limits(what: str = "q") -> parser.Limits:
@@ -153,8 +160,8 @@ def _check_query_fields(qf: Optional[str]) -> None:
 
 def compiler() -> sql.Compiler:
     return sql.Compiler(
-        tk.config.get(OPTION + "text_search_config"),
-        tk.config.get(OPTION + "thai_engine"),
+        tk.config.get("ckanext.provincialstats.search.text_search_config"),
+        tk.config.get("ckanext.provincialstats.search.thai_engine"),
         min_wildcard_chars=_option("min_wildcard_chars"),
         max_substring_terms=_option("max_wildcard_terms"),
     )
