@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
 
-from . import index, query
+from . import index, query, translate
 
 URL = "postgresql://provincialstats_search"
 
@@ -34,7 +34,7 @@ class PostgresConnection:
             ids = id if isinstance(id, (list, tuple)) else [id]
             q = " OR ".join('id:"%s"' % str(i).replace('"', "") for i in ids)
         if q is None:
-            raise SearchQueryError("delete needs an id or a query")
+            raise SearchQueryError(translate._("delete needs an id or a query"))
         query.delete(q)
 
     def search(self, q: Any = None, search_handler: Optional[str] = None,

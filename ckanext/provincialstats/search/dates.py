@@ -8,6 +8,8 @@ from ckan.lib.search.common import SearchQueryError
 from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
 
+from .translate import _
+
 _UNITS = {
     "YEAR": "years", "MONTH": "months", "DAY": "days", "DATE": "days",
     "HOUR": "hours", "MINUTE": "minutes", "SECOND": "seconds",
@@ -28,20 +30,22 @@ def parse(value: str) -> datetime.datetime:
     """A naive UTC datetime for a Solr date value; SearchQueryError if it is not one,
     or if the date math leaves the years 1 to 9999."""
     if not isinstance(value, str) or len(value) > MAX_DATE_TEXT:
-        raise SearchQueryError("invalid date %r" % (value if isinstance(value, str)
-                                                    and len(value) < 50 else "..."))
+        raise SearchQueryError(_("invalid date %(value)r") % {
+            "value": value if isinstance(value, str) and len(value) < 50 else "..."})
     try:
         return _parse(value)
     except (OverflowError, ValueError):
-        raise SearchQueryError("date %r is out of range (years 1 to 9999)" % value)
+        raise SearchQueryError(_("date %(value)r is out of range (years 1 to 9999)")
+                               % {"value": value})
 
 
 def _parse(value: str) -> datetime.datetime:
     text = value.strip().upper()
     m = _ANCHOR.match(text)
     if not m:
-        raise SearchQueryError("invalid date %r (expected ISO 8601 such as "
-                               "2024-01-31T00:00:00Z, or NOW with date math)" % value)
+        raise SearchQueryError(_("invalid date %(value)r (expected ISO 8601 such as "
+                                 "2024-01-31T00:00:00Z, or NOW with date math)")
+                               % {"value": value})
     anchor, math = m.group(1), m.group(2)
     when = utcnow() if anchor == "NOW" else _parse_instant(anchor, value)
     position = 0
@@ -53,15 +57,16 @@ def _parse(value: str) -> datetime.datetime:
             when = _round_down(when, _unit(op.group(4), value))
         else:
             if len(op.group(2)) > 9:
-                raise SearchQueryError("date math amount %r is too large in %r"
-                                       % (op.group(2), value))
+                raise SearchQueryError(_("date math amount %(amount)r is too large in "
+                                         "%(value)r") % {"amount": op.group(2), "value": value})
             amount = int(op.group(2)) * (1 if op.group(1) == "+" else -1)
             unit = _unit(op.group(3), value)
             if unit == "microseconds":
                 amount *= 1000
             when = when + relativedelta(**{unit: amount})
     if position != len(math):
-        raise SearchQueryError("unsupported date math %r in %r" % (math[position:], value))
+        raise SearchQueryError(_("unsupported date math %(math)r in %(value)r")
+                               % {"math": math[position:], "value": value})
     return when
 
 
@@ -72,7 +77,7 @@ def _parse_instant(text: str, original: str) -> datetime.datetime:
     try:
         when = dateutil_parser.isoparse(text)
     except (ValueError, OverflowError):
-        raise SearchQueryError("invalid date %r" % original)
+        raise SearchQueryError(_("invalid date %(value)r") % {"value": original})
     if when.tzinfo is not None:
         when = when.astimezone(datetime.timezone.utc).replace(tzinfo=None)
     return when
@@ -81,7 +86,8 @@ def _parse_instant(text: str, original: str) -> datetime.datetime:
 def _unit(name: str, original: str) -> str:
     unit = _UNITS.get(name)
     if unit is None:
-        raise SearchQueryError("unknown date math unit %r in %r" % (name, original))
+        raise SearchQueryError(_("unknown date math unit %(unit)r in %(value)r")
+                               % {"unit": name, "value": original})
     return unit
 
 

@@ -39,6 +39,8 @@ from typing import Optional, Union
 
 from ckan.lib.search.common import SearchQueryError
 
+from .translate import _
+
 MUST, SHOULD, MUST_NOT = "must", "should", "must_not"
 AND, OR = "AND", "OR"
 
@@ -123,23 +125,24 @@ def _error(message: str) -> SearchQueryError:
     return SearchQueryError(message)
 
 
-def check_text(text: str, limits: Limits, what: str = "query") -> None:
+def check_text(text: str, limits: Limits) -> None:
     """Refuse what no parser should look at: non-strings, NUL and other characters
     PostgreSQL cannot store, and text over the limits.  Cheap: no tokenising."""
     if not isinstance(text, str):
-        raise _error("%s must be a string, got %s" % (what, type(text).__name__))
+        raise _error(_("query must be a string, got %(type)s")
+                     % {"type": type(text).__name__})
     if len(text) > limits.max_length:
-        raise LimitError("%s is %d characters long; the limit is %d"
-                     % (what, len(text), limits.max_length))
+        raise LimitError(_("query is %(length)d characters long; the limit is %(limit)d")
+                         % {"length": len(text), "limit": limits.max_length})
     if "\x00" in text:
-        raise _error("NUL character in %s" % what)
+        raise _error(_("NUL character in query"))
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise _error("%s is not valid Unicode text (lone surrogate)" % what)
+        raise _error(_("query is not valid Unicode text (lone surrogate)"))
     if limits.max_terms and len(text.split()) > limits.max_terms:
-        raise LimitError("%s has more than %d words; the limit is %d"
-                         % (what, limits.max_terms, limits.max_terms))
+        raise LimitError(_("query has more than %(limit)d words; the limit is %(limit)d")
+                         % {"limit": limits.max_terms})
 
 
 def tokenize(text: str) -> list[_Token]:
@@ -151,14 +154,15 @@ def tokenize(text: str) -> list[_Token]:
             i += 1
             continue
         if text.startswith("{!", i):
-            raise _error("local parameters ({!...}) are not supported")
+            raise _error(_("local parameters ({!...}) are not supported"))
         if c in "()":
             tokens.append(_Token(c, c, i))
             i += 1
         elif c in "[{":
             i = _read_range(text, i, tokens)
         elif c in "]}":
-            raise _error("unbalanced range bracket %r at position %d" % (c, i))
+            raise _error(_("unbalanced range bracket %(bracket)r at position %(position)d")
+                         % {"bracket": c, "position": i})
         elif c == '"':
             j, chars = i + 1, []
             while j < n and text[j] != '"':
@@ -167,7 +171,8 @@ def tokenize(text: str) -> list[_Token]:
                 chars.append(text[j])
                 j += 1
             if j >= n:
-                raise _error("unterminated quoted phrase at position %d" % i)
+                raise _error(_("unterminated quoted phrase at position %(position)d")
+                             % {"position": i})
             tokens.append(_Token("PHRASE", "".join(chars), i))
             i = j + 1
         elif c == ":":
@@ -178,12 +183,13 @@ def tokenize(text: str) -> list[_Token]:
             while j < n and (text[j].isdigit() or text[j] == "."):
                 j += 1
             if j == i + 1:
-                raise _error("boost '^' without a number at position %d" % i)
+                raise _error(_("boost '^' without a number at position %(position)d")
+                             % {"position": i})
             i = j  # boosts only change ranking: ignored
         elif c == "~":
-            raise _error("fuzzy and proximity searches ('~') are not supported")
+            raise _error(_("fuzzy and proximity searches ('~') are not supported"))
         elif c == "/":
-            raise _error("regular expressions ('/.../') are not supported")
+            raise _error(_("regular expressions ('/.../') are not supported"))
         elif c in "+-!":
             if i + 1 >= n or text[i + 1] in WHITESPACE:
                 # Solr's BAREOPER: an operator character standing alone is a term, which
@@ -197,7 +203,7 @@ def tokenize(text: str) -> list[_Token]:
             while j < n and text[j] not in _TERM_END:
                 if text[j] == "\\":
                     if j + 1 >= n:
-                        raise _error("query ends with a lone backslash")
+                        raise _error(_("query ends with a lone backslash"))
                     chars.append("\\" + text[j + 1])
                     j += 2
                     continue
@@ -218,11 +224,12 @@ def _read_range(text: str, i: int, tokens: list[_Token]) -> int:
     close = re.compile(r"[\]}]")
     m = close.search(text, i + 1)
     if not m:
-        raise _error("unterminated range at position %d" % i)
+        raise _error(_("unterminated range at position %(position)d") % {"position": i})
     body = text[i + 1:m.start()].strip()
     parts = re.split(r"\s+TO\s+", body)
     if len(parts) != 2 or not parts[0] or not parts[1]:
-        raise _error("range must be '[low TO high]', got %r" % text[i:m.end()])
+        raise _error(_("range must be '[low TO high]', got %(range)r")
+                     % {"range": text[i:m.end()]})
     low, high = (_unquote(p.strip()) for p in parts)
     tokens.append(_Token("RANGE", (text[i], low, high, text[m.start()]), i))
     return m.end()
@@ -268,12 +275,13 @@ class _Parser:
             conj = None
             if tok.kind == "OP":
                 if not clauses:
-                    raise _error("'%s' at position %d has no clause before it"
-                                 % (tok.text, tok.pos))
+                    raise _error(_("'%(operator)s' at position %(position)d has no clause "
+                                   "before it") % {"operator": tok.text, "position": tok.pos})
                 conj = self.take().text
                 tok = self.peek()
                 if tok is None or tok.kind == stop:
-                    raise _error("'%s' without a following clause" % conj)
+                    raise _error(_("'%(operator)s' without a following clause")
+                                 % {"operator": conj})
             mod = None
             if tok.kind == "MOD":
                 mod = self.take().text
@@ -283,7 +291,7 @@ class _Parser:
                 first_plain = node
         if not clauses:
             if stop:
-                raise _error("empty group '()'")
+                raise _error(_("empty group '()'"))
             return MatchAll()
         if len(clauses) == 1 and first_plain is not None:
             return first_plain
@@ -306,17 +314,18 @@ class _Parser:
     def clause(self, field: Optional[str]) -> Node:
         tok = self.peek()
         if tok is None:
-            raise _error("query ends where a clause was expected")
+            raise _error(_("query ends where a clause was expected"))
         if tok.kind == "(":
             return self.group(field)
         if tok.kind == "WORD" and self._is_field(tok):
             if field is not None:
-                raise _error("nested field %r inside %s:(...)" % (tok.text, field))
+                raise _error(_("nested field %(nested)r inside %(field)s:(...)")
+                             % {"nested": tok.text, "field": field})
             name = unescape(self.take().text)
             self.take()  # ':'
             nxt = self.peek()
             if nxt is None:
-                raise _error("field %r without a value" % name)
+                raise _error(_("field %(field)r without a value") % {"field": name})
             if name == "*" and nxt.kind == "WORD" and nxt.text == "*":
                 self.take()
                 self._leaf()
@@ -335,10 +344,11 @@ class _Parser:
         self.take()  # '('
         self.depth += 1
         if self.depth > self.limits.max_depth:
-            raise LimitError("parentheses nested deeper than %d" % self.limits.max_depth)
+            raise LimitError(_("parentheses nested deeper than %(limit)d")
+                             % {"limit": self.limits.max_depth})
         node = self.query(field, stop=")")
         if self.peek() is None:
-            raise _error("unbalanced parenthesis: missing ')'")
+            raise _error(_("unbalanced parenthesis: missing ')'"))
         self.take()
         self.depth -= 1
         return node
@@ -346,8 +356,8 @@ class _Parser:
     def _leaf(self) -> None:
         self.leaves += 1
         if self.leaves > self.limits.max_clauses:
-            raise LimitError("query has more than %d clauses; the limit is %d"
-                             % (self.limits.max_clauses, self.limits.max_clauses))
+            raise LimitError(_("query has more than %(limit)d clauses; the limit is %(limit)d")
+                             % {"limit": self.limits.max_clauses})
 
     def value(self, field: Optional[str]) -> Node:
         tok = self.take()
@@ -367,12 +377,16 @@ class _Parser:
                 return Term(field, raw, "wildcard")
             return Term(field, unescape(raw), "term")
         if tok.kind == ")":
-            raise _error("unbalanced parenthesis: unexpected ')' at position %d" % tok.pos)
+            raise _error(_("unbalanced parenthesis: unexpected ')' at position %(position)d")
+                         % {"position": tok.pos})
         if tok.kind == ":":
-            raise _error("':' without a field name at position %d" % tok.pos)
+            raise _error(_("':' without a field name at position %(position)d")
+                         % {"position": tok.pos})
         if tok.kind == "MOD":
-            raise _error("two operators in a row at position %d" % tok.pos)
-        raise _error("unexpected %r at position %d" % (tok.text, tok.pos))
+            raise _error(_("two operators in a row at position %(position)d")
+                         % {"position": tok.pos})
+        raise _error(_("unexpected %(text)r at position %(position)d")
+                     % {"text": tok.text, "position": tok.pos})
 
 
 _FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$|^\*$")
@@ -380,9 +394,9 @@ _FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$|^\*$")
 
 def _check_field_name(name: str) -> None:
     if name in ("_query_", "_val_"):
-        raise _error("magic field %r is not supported" % name)
+        raise _error(_("magic field %(field)r is not supported") % {"field": name})
     if not _FIELD_RE.match(name):
-        raise _error("invalid field name %r" % name)
+        raise _error(_("invalid field name %(field)r") % {"field": name})
 
 
 def _run(text: str, operator: str, limits: Limits, fix_nested_negatives: bool) -> Node:
@@ -391,8 +405,8 @@ def _run(text: str, operator: str, limits: Limits, fix_nested_negatives: bool) -
     node = parser.query(None)
     if parser.peek() is not None:
         tok = parser.peek()
-        raise _error("unbalanced parenthesis: unexpected %r at position %d"
-                     % (tok.text, tok.pos))
+        raise _error(_("unbalanced parenthesis: unexpected %(text)r at position %(position)d")
+                     % {"text": tok.text, "position": tok.pos})
     return node
 
 
@@ -416,7 +430,7 @@ def parse(text: Optional[str], operator: str = OR,
 def _operator(value: Optional[str]) -> str:
     value = (value or OR).strip().upper() if isinstance(value, str) else OR
     if value not in (AND, OR):
-        raise _error("'q.op' must be AND or OR, got %r" % value)
+        raise _error(_("'q.op' must be AND or OR, got %(value)r") % {"value": value})
     return value
 
 
@@ -467,7 +481,7 @@ def parse_mm(spec: Optional[str], optional: int) -> int:
         return optional
     spec = str(spec).strip()
     if len(spec) > 100:
-        raise _error("'mm' value too long")
+        raise _error(_("'mm' value too long"))
     if optional <= 0:
         return 0
     if "<" not in spec:
@@ -476,7 +490,7 @@ def parse_mm(spec: Optional[str], optional: int) -> int:
     for part in spec.split():
         m = re.match(r"^(\d{1,9})<(.+)$", part)
         if not m:
-            raise _error("unsupported 'mm' value %r" % spec)
+            raise _error(_("unsupported 'mm' value %(value)r") % {"value": spec})
         if optional > int(m.group(1)):
             result = _mm_value(m.group(2), optional)
     return result
@@ -485,7 +499,7 @@ def parse_mm(spec: Optional[str], optional: int) -> int:
 def _mm_value(value: str, optional: int) -> int:
     m = re.match(r"^(-?)(\d{1,9})(%?)$", value.strip())
     if not m:
-        raise _error("unsupported 'mm' value %r" % value)
+        raise _error(_("unsupported 'mm' value %(value)r") % {"value": value})
     negative, number, percent = m.group(1) == "-", int(m.group(2)), m.group(3) == "%"
     amount = optional * number // 100 if percent else number
     result = optional - amount if negative else amount

@@ -17,7 +17,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan.lib.search.common import SearchQueryError
 
-from . import index, parser, sql
+from . import index, parser, sql, translate
 from .model import DOC_TABLE, INDEX_TABLE
 
 # Parameters that only tune Solr's scoring or response format: they never change which
@@ -57,14 +57,17 @@ def _int(params: dict[str, Any], key: str, default: int) -> int:
     if isinstance(value, (list, tuple)):
         value = value[0] if value else default
     if isinstance(value, str) and len(value) > 20:
-        raise SearchQueryError("%r must be an integer, got a %d-character value"
-                               % (key, len(value)))
+        raise SearchQueryError(translate._("%(parameter)r must be an integer, got a "
+                                           "%(length)d-character value")
+                               % {"parameter": key, "length": len(value)})
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise SearchQueryError("%r must be an integer, got %r" % (key, value))
+        raise SearchQueryError(translate._("%(parameter)r must be an integer, got %(value)r")
+                               % {"parameter": key, "value": value})
     if not -MAX_INT <= number <= MAX_INT:
-        raise SearchQueryError("%r is out of range: %d" % (key, number))
+        raise SearchQueryError(translate._("%(parameter)r is out of range: %(value)d")
+                               % {"parameter": key, "value": number})
     return number
 
 
@@ -103,11 +106,14 @@ def _check_strings(params: dict[str, Any]) -> None:
         for item in value if isinstance(value, (list, tuple)) else [value]:
             if isinstance(item, str):
                 if "\x00" in item:
-                    raise SearchQueryError("NUL character in parameter %r" % key)
+                    raise SearchQueryError(translate._("NUL character in parameter "
+                                                       "%(parameter)r") % {"parameter": key})
                 try:
                     item.encode("utf-8")
                 except UnicodeEncodeError:
-                    raise SearchQueryError("parameter %r is not valid Unicode text" % key)
+                    raise SearchQueryError(translate._("parameter %(parameter)r is not "
+                                                       "valid Unicode text")
+                                           % {"parameter": key})
 
 
 def _one(value: Any) -> Any:
@@ -141,8 +147,9 @@ def _q_node(params: dict[str, Any]) -> parser.Node:
         _check_query_fields(_one(params.get("qf")))
         return parser.parse_edismax(q, mm, operator, limits("q"))
     if def_type not in ("lucene", "standard"):
-        raise SearchQueryError("query parser 'defType=%s' is not supported (lucene, "
-                               "dismax and edismax are)" % def_type)
+        raise SearchQueryError(translate._("query parser 'defType=%(parser)s' is not "
+                                           "supported (lucene, dismax and edismax are)")
+                               % {"parser": def_type})
     return parser.parse(q, operator, limits("q"))
 
 
@@ -154,8 +161,9 @@ def _check_query_fields(qf: Optional[str]) -> None:
     wanted = set(str(qf).split())
     if not wanted <= set(DEFAULT_FIELDS) | {"text"} or "text" not in {
             f.split("^")[0] for f in wanted}:
-        raise SearchQueryError("query fields 'qf=%s' are not supported (free text "
-                               "always searches every text field)" % qf)
+        raise SearchQueryError(translate._("query fields 'qf=%(fields)s' are not supported "
+                                           "(free text always searches every text field)")
+                               % {"fields": qf})
 
 
 def compiler() -> sql.Compiler:
@@ -197,14 +205,16 @@ def stop_only_values(nodes: list[parser.Node], text_config: str) -> set[str]:
 def where_for(params: dict[str, Any], comp: sql.Compiler) -> str:
     unknown = set(params) - KNOWN
     if unknown:
-        raise SearchQueryError("unsupported search parameters: %s" % ", ".join(sorted(unknown)))
+        raise SearchQueryError(translate._("unsupported search parameters: %(parameters)s")
+                               % {"parameters": ", ".join(sorted(unknown))})
     _check_strings(params)
     operator = _one(params.get("q.op")) or parser.OR
     nodes = [_q_node(params)]
     fq_limits = limits("fq")
     for fq in _as_list(params.get("fq")):
         if not isinstance(fq, str):
-            raise SearchQueryError("fq must be a string, got %r" % (fq,))
+            raise SearchQueryError(translate._("fq must be a string, got %(value)r")
+                                   % {"value": fq})
         nodes.append(parser.parse(fq, operator, fq_limits))
     comp.stop_only = stop_only_values(nodes, comp.text_config)
     return sql.where(comp, nodes)
@@ -226,7 +236,7 @@ def search(params: dict[str, Any]) -> Results:
     rows = max(0, _int(params, "rows", 10))
     start = _int(params, "start", 0)
     if start < 0:
-        raise SearchQueryError("'start' parameter cannot be negative")
+        raise SearchQueryError(translate._("'start' parameter cannot be negative"))
     order = sql.order_by(comp, params.get("sort"), score)
 
     facet_fields: Optional[list[str]] = None

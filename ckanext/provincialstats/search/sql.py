@@ -28,6 +28,7 @@ from ckan.lib.search.common import SearchQueryError
 
 from . import dates, parser, thai
 from .parser import MUST, MUST_NOT, SHOULD, Boolean, MatchAll, Range, Term
+from .translate import _
 
 SCALAR_COLUMNS = {"id", "site_id", "name", "state", "dataset_type", "capacity", "owner_org",
                   "organization", "license_id", "title_string"}
@@ -142,7 +143,7 @@ class Compiler:
             return self._range(node)
         if isinstance(node, Term):
             return self._term(node, positive)
-        raise SearchQueryError("unsupported query node %r" % (node,))
+        raise SearchQueryError(_("unsupported query node %(node)r") % {"node": node})
 
     def _boolean(self, node: Boolean, positive: bool) -> Optional[str]:
         must, must_not, should = [], [], []
@@ -206,7 +207,8 @@ class Compiler:
             return self._tokenised(term, field)
         if kind == "date":
             if term.kind == "wildcard":
-                raise SearchQueryError("wildcards are not supported on date field %r" % field)
+                raise SearchQueryError(_("wildcards are not supported on date field %(field)r")
+                                       % {"field": field})
             return "%s = %s" % (field, self.bind(dates.parse(term.value)))
         if term.kind == "wildcard":
             pattern = self.bind(wildcard_to_like(term.value))
@@ -268,13 +270,14 @@ class Compiler:
         longest = max((len(r.strip()) for r in runs), default=0)
         if longest < self.min_wildcard_chars:
             raise SearchQueryError(
-                "wildcard %r on field %r needs at least %d characters in a row that "
-                "are not wildcards" % (term.value, field, self.min_wildcard_chars))
+                _("wildcard %(wildcard)r on field %(field)r needs at least %(count)d "
+                  "characters in a row that are not wildcards")
+                % {"wildcard": term.value, "field": field, "count": self.min_wildcard_chars})
         self._substring_terms += 1
         if self._substring_terms > self.max_substring_terms:
             raise SearchQueryError(
-                "more than %d leading or inner wildcard terms in one search"
-                % self.max_substring_terms)
+                _("more than %(limit)d leading or inner wildcard terms in one search")
+                % {"limit": self.max_substring_terms})
         return "%" + wildcard_to_like(term.value.lower()) + "%"
 
     def _substring(self, term: Term, field: str) -> str:
@@ -321,8 +324,8 @@ class Compiler:
         raw = term.value
         if not re.fullmatch(r"(?:\\.|[^*?\\])+\*", raw):
             raise SearchQueryError(
-                "only trailing '*' wildcards are supported on text field %r (got %r)"
-                % (field, raw))
+                _("only trailing '*' wildcards are supported on text field %(field)r "
+                  "(got %(value)r)") % {"field": field, "value": raw})
         word = parser.unescape(raw[:-1]).lower()
         return tsquery_prefix(word)
 
@@ -367,7 +370,8 @@ class Compiler:
         field = node.field or "text"
         kind = field_kind(field)
         if kind in ("text", "tokenised", "ngram", "constant"):
-            raise SearchQueryError("range queries are not supported on text field %r" % field)
+            raise SearchQueryError(_("range queries are not supported on text field "
+                                     "%(field)r") % {"field": field})
         low, high = node.low, node.high
         if kind == "date":
             value = field
@@ -435,7 +439,8 @@ def order_by(compiler: Compiler, sort: Optional[str], score: str) -> list[tuple[
             continue
         bits = part.split()
         if len(bits) != 2 or bits[1].lower() not in SORT_DIRECTIONS:
-            raise SearchQueryError('Invalid "sort" parameter: %r' % part.strip())
+            raise SearchQueryError(_('Invalid "sort" parameter: %(sort)r')
+                                   % {"sort": part.strip()})
         field, direction = bits[0], SORT_DIRECTIONS[bits[1].lower()]
         out.append((_sort_expression(compiler, field, score), direction))
     out.append(("i.id", "ASC"))
@@ -458,7 +463,8 @@ def _sort_expression(compiler: Compiler, field: str, score: str) -> str:
             return "CASE WHEN fields ->> %s ~ '%s' THEN CAST(fields ->> %s AS numeric) END" % (
                 key, NUMBER, key)
         return "fields ->> %s" % key
-    raise SearchQueryError('Invalid "sort" parameter: cannot sort on %r' % field)
+    raise SearchQueryError(_('Invalid "sort" parameter: cannot sort on %(field)r')
+                           % {"field": field})
 
 
 def multivalued_key(field: str) -> Optional[str]:
@@ -508,4 +514,5 @@ def facet_source(compiler: Compiler, field: str) -> tuple[str, str]:
             "SELECT jsonb_array_elements_text(CASE jsonb_typeof(g.{c}) WHEN 'array' "
             "THEN g.{c} ELSE jsonb_build_array(g.{c}) END) AS v, g.n FROM {g} g "
             "WHERE {set} AND g.{c} IS NOT NULL")
-    raise SearchQueryError("facets are not supported on text field %r" % field)
+    raise SearchQueryError(_("facets are not supported on text field %(field)r")
+                           % {"field": field})
