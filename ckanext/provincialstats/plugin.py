@@ -40,7 +40,8 @@ class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
     # IActions
     def get_actions(self):
         from ckanext.provincialstats.logic.action import get_actions
-        return get_actions()
+        from ckanext.provincialstats.logic.group_form import get_actions as group_form_actions
+        return {**get_actions(), **group_form_actions()}
 
     # IAuthFunctions
     def get_auth_functions(self):

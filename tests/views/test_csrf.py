@@ -149,10 +149,6 @@ class TestRecordForms:
         issue = call_action("group_show", id="chanthaburi-2566-2570-1")
         assert (issue["province"], issue["title_en"]) == ("TH-22", "High-value agriculture")
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "scheming_groups does not expand the form's 'sub_issues-0-title' keys (its "
-        "dataset plugin does, expand_form_composite): sub-issues and indicators typed "
-        "into the strategic issue form are dropped"))
     def test_strategic_issue_form_keeps_sub_issues(self, app):
         pilot = pilot_provinces()
         browser = _browser(app, _curator(pilot))
@@ -162,9 +158,6 @@ class TestRecordForms:
         issue = call_action("group_show", id="chanthaburi-2566-2570-1")
         assert [s["title"] for s in issue.get("sub_issues", [])] == ["ทุเรียนคุณภาพ"]
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "the same: saving the strategic issue edit form deletes the issue's sub-issues "
-        "and indicators"))
     def test_strategic_issue_edit_keeps_sub_issues(self, app):
         pilot = pilot_provinces()
         issue = strategic_issue("TH-22", 1, sub_issues=[{"number": "1.1", "title": "ทุเรียน"}])
