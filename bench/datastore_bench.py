@@ -195,6 +195,8 @@ def main():
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--tis-mb", type=int, default=50)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--files", default="utf8,tis620",
+                        help="which files: utf8, tis620 or both (comma-separated)")
     parser.add_argument("--fts-index-method", choices=["gist", "gin"],
                         help="ckan.datastore.default_fts_index_method (default: the ini's)")
     args = parser.parse_args()
@@ -207,12 +209,14 @@ def main():
     with tempfile.TemporaryDirectory(prefix="datastore-bench-") as tmp:
         files = []
         t0 = time.monotonic()
-        utf8 = os.path.join(tmp, "utf8.csv")
-        generate(utf8, args.rows, "utf-8")
-        files.append(("UTF-8", utf8, args.rows))
-        tis = os.path.join(tmp, "tis620.csv")
-        n = generate(tis, 10 ** 8, "tis_620", max_bytes=args.tis_mb * 1024 * 1024)
-        files.append(("TIS-620", tis, n))
+        if "utf8" in args.files:
+            utf8 = os.path.join(tmp, "utf8.csv")
+            generate(utf8, args.rows, "utf-8")
+            files.append(("UTF-8", utf8, args.rows))
+        if "tis620" in args.files:
+            tis = os.path.join(tmp, "tis620.csv")
+            n = generate(tis, 10 ** 8, "tis_620", max_bytes=args.tis_mb * 1024 * 1024)
+            files.append(("TIS-620", tis, n))
         print(f"generated in {time.monotonic() - t0:.1f} s")
         for label, path, rows in files:
             mb = os.path.getsize(path) / 1024 / 1024

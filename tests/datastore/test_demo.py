@@ -45,3 +45,28 @@ def test_resource_create_puts_a_job_on_ckans_rq_queue(tmp_path, dataset, sysadmi
     mine[0].perform()  # what `ckan jobs worker` does with it
     queue.empty()
     assert call_action("datastore_search", resource_id=resource["id"])["total"] == 1
+
+
+@pytest.mark.ckan_config("ckan.plugins", DS_PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_datastore")
+def test_resources_made_before_the_loader_can_be_queued_once(queue):
+    """An existing catalogue (demo loaded before this loader): enqueue_unloaded queues
+    each table resource that was never queued, and only those."""
+    from ckanext.provincialstats.datastore import jobs, status
+    load_provinces()
+    load()
+    ids = [rid for rid, _ in queue]
+    queue.clear()
+    for rid in ids[1:]:
+        ckan_model_status_delete(rid)
+    assert sorted(jobs.enqueue_unloaded()) == sorted(ids[1:])
+    assert status.get(ids[0])["state"] == "pending"
+
+
+def ckan_model_status_delete(resource_id):
+    import ckan.model as model
+
+    from ckanext.provincialstats.datastore import status
+    model.Session.query(model.TaskStatus).filter_by(
+        entity_id=resource_id, task_type=status.TASK_TYPE).delete()
+    model.Session.commit()

@@ -226,3 +226,19 @@ def load_resource(resource_id, force=False):
     status.save(resource_id, state="complete", error=None, hash=digest, size=size,
                 seconds=seconds, **summary)
     log.info("DataStore load of %s: %s rows in %s s", resource_id, summary["rows"], seconds)
+
+
+def enqueue_unloaded():
+    """Queue every active CSV/TSV/XLSX resource that was never queued (resources made
+    before this loader existed, e.g. an existing dev catalogue). Returns their ids."""
+    import ckan.model as model
+    queued = []
+    rows = (model.Session.query(model.Resource)
+            .join(model.Package, model.Package.id == model.Resource.package_id)
+            .filter(model.Resource.state == "active", model.Package.state == "active"))
+    for res in rows:
+        resource = {"id": res.id, "url": res.url, "format": res.format}
+        if reader.sniff_format(resource) and status.get(res.id) is None:
+            enqueue(res.id)
+            queued.append(res.id)
+    return queued
