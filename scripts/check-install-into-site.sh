@@ -31,7 +31,9 @@ mkdir "$WORK/src" "$WORK/dist"
     | tar --null -T - -cf -) | tar -xf - -C "$WORK/src"
 "$PYTHON" -m venv "$WORK/site"
 PIP=("$WORK/site/bin/pip" -q --disable-pip-version-check)
-"${PIP[@]}" install --upgrade pip setuptools wheel
+# Only pip is upgraded: the site keeps the setuptools its Python brought (CKAN 2.11.4 and
+# older import pkg_resources, which setuptools 81+ no longer has).
+"${PIP[@]}" install --upgrade pip
 "${PIP[@]}" wheel --no-deps -w "$WORK/dist" "$WORK/src"
 WHEEL=$(ls "$WORK"/dist/ckanext_provincialstats-*.whl)
 echo "    $(basename "$WHEEL")"
@@ -44,11 +46,15 @@ with zipfile.ZipFile(sys.argv[1]) as z:
             print("    " + line)
 PY
 
+# From here on, Python runs outside the work tree, so only what is installed is imported.
+cd "$WORK/site"
 say "A site with CKAN $SITE_CKAN: pip install 'ckan[requirements]==$SITE_CKAN'"
 "${PIP[@]}" install "ckan[requirements]==$SITE_CKAN"
 "$WORK/site/bin/pip" freeze --all 2>/dev/null | sort > "$WORK/before.txt"
 ckan_before=$("$WORK/site/bin/python" -c 'import ckan; print(ckan.__version__)')
 echo "    CKAN $ckan_before, $(wc -l < "$WORK/before.txt") distributions"
+"$WORK/site/bin/python" -c 'import ckan.plugins' \
+    || { say "This site's CKAN does not even import (above): nothing to check"; exit 2; }
 
 say "pip install $(basename "$WHEEL")"
 "${PIP[@]}" install "$WHEEL"
@@ -85,10 +91,12 @@ sed 's/^/    /' "$WORK/check.txt"
 
 say "Loading the plugins through their entry points"
 "$WORK/site/bin/python" - <<'PY' || fail=1
+import sys
 from importlib.metadata import entry_points
 for ep in entry_points(group="ckan.plugins"):
     if ep.name.startswith("provincialstats"):
-        print(f"    {ep.name} = {ep.load().__name__}")
+        plugin = ep.load()
+        print(f"    {ep.name} = {plugin.__name__} from {sys.modules[plugin.__module__].__file__}")
 PY
 
 if [ "$fail" -eq 0 ]; then
