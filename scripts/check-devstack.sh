@@ -10,7 +10,8 @@
 # DEV_DIRs in /tmp, and
 # the project's .venv (run it after `make test` or `make setup`). Never touches the
 # servers on other ports. Drops the throwaway cluster at the end. Needs root or sudo
-# (it creates a PostgreSQL cluster). Takes one to two minutes. Exit status 0 = all passed.
+# (it creates a PostgreSQL cluster). Measured: 7 min 16 s wall, 71 s CPU, on a 2-core machine
+# at load 9 (two full `run`s dominate). Exit status 0 = all passed.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
