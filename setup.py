@@ -19,6 +19,9 @@ INSTALL_REQUIRES = [
     "ckanext-dcat>=2.4,<3",
     "ckanext-harvest>=1.6,<2",
     "pythainlp>=5,<6",
+    # DataStore loading: XLSX files and dumps, encoding detection (Thai TIS-620/cp874).
+    "openpyxl>=3.1,<4",
+    "charset-normalizer>=3,<4",
 ]
 # The test tools, unpinned here (pinned in requirements/dev.txt).
 TEST_REQUIRES = [
@@ -30,7 +33,6 @@ TEST_REQUIRES = [
     "hypothesis",
     "pyshacl",
     "ruff",
-    "openpyxl",  # reads the XLSX dumps in tests/datastore
 ]
 
 packages = find_packages(include=["ckanext", "ckanext.*"]) + [

@@ -1,17 +1,20 @@
 """DataStore loading fixtures: a clean DataStore database, the load jobs captured (run
 in the test, synchronously, as the worker would), real Thai files re-encoded."""
+import pathlib
+
 import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 from werkzeug.datastructures import FileStorage
 
+import ckanext.provincialstats.demo as demo_package
 from ckanext.provincialstats.datastore import jobs
 from tests.conftest import REFERENCE
 from tests.logic.helpers import PLUGINS
 from tests.schemas.test_dataset import statistical
 
 DS_PLUGINS = PLUGINS + " datastore"
-DEMO = REFERENCE.parents[1] / "main" / "ckanext" / "provincialstats" / "demo" / "data"
+DEMO = pathlib.Path(demo_package.__file__).parent / "data"
 
 
 @pytest.fixture
