@@ -37,6 +37,16 @@ class Fixtures:
     def reset_index(self):
         return _reset_index
 
+    @pytest.fixture(scope="session", autouse=True)
+    def ckan_tables(self):
+        """A new database has no CKAN tables, and some of CKAN's tests (``test_index.py``)
+        use the database without resetting it (CKAN's own CI runs ``ckan db init``
+        first): create them once."""
+        import sqlalchemy as sa
+
+        if not sa.inspect(model.meta.engine).has_table("package"):
+            _reset_db()
+
     @pytest.fixture(autouse=True)
     def provincialstats_search_backend(self, ckan_config):
         backend.configure(ckan_config)
