@@ -67,6 +67,10 @@ QUERIES = [
      {"q": "ทุเรียน", "limit": 10}),
     ("autocomplete: package_autocomplete q=mangos", "package_autocomplete",
      {"q": "mangos", "limit": 10}),
+    ("date field: fq=last_updated_date:[NOW-1YEAR TO *]", "package_search",
+     {"fq": "last_updated_date:[NOW-1YEAR TO *]"}),
+    ("date field: sort=last_updated_date desc", "package_search",
+     {"sort": "last_updated_date desc"}),
 ]
 
 # The catalogue's own plugins (the rebuild and every query run through its dataset

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from typing import Any, Iterable, Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 
-from . import thai
-from .model import DOC_TABLE, INDEX_TABLE
+from . import sql, thai
+from .model import DATE_TABLE, DOC_TABLE, INDEX_TABLE
 
 # What compiled queries select from: ``i`` the narrow row, ``d`` its wide part.  The
 # LEFT JOIN on d's primary key is removed by the planner when a query does not use d.
@@ -47,18 +48,40 @@ UPSERT_INDEX = sa.text("""
     updates=", ".join("%s = EXCLUDED.%s" % (c, c) for c in COLUMNS if c != "id"),
 ))
 
+# The words of each tokenised field (``author``, ``res_name``, ``extras_*`` ...: see
+# ``field_texts``) as one vector whose lexemes are tagged with their field, ``<field>
+# U+001F <lexeme>``, at the lexeme's positions in that field: ``author:word`` is an index
+# lookup of ``author U+001F word`` (``sql.Compiler._tokenised``).  Built from the bound
+# ``:field_texts`` (a JSON object, field -> text) and ``:cfg`` in tsvector text syntax
+# (the lexeme quoted, quotes and backslashes doubled).  A lexeme that the tag would take
+# past PostgreSQL's 2 kB lexeme limit is left out.
+FIELD_VECTOR = r"""(SELECT coalesce(CAST(string_agg(
+        '''' || replace(replace(t.key || chr(31) || u.lexeme, '\', '\\'), '''', '''''')
+        || ''':' || array_to_string(u.positions, ','), ' ') AS tsvector),
+        CAST('' AS tsvector))
+    FROM jsonb_each_text(CAST(:field_texts AS jsonb)) t,
+         unnest(to_tsvector(CAST(:cfg AS regconfig), t.value)) u
+    WHERE octet_length(t.key) + octet_length(u.lexeme) < 2000)"""
+
 UPSERT_DOC = sa.text("""
-    INSERT INTO {table} (id, fields, tsv, search_text, data_dict, validated_data_dict)
+    INSERT INTO {table} (id, fields, tsv, ftsv, search_text, data_dict,
+                         validated_data_dict)
     VALUES (:id, CAST(:fields AS jsonb),
             setweight(to_tsvector(CAST(:cfg AS regconfig), :text_a), 'A')
             || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_b), 'B')
             || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_c), 'C')
             || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_d), 'D'),
+            {field_vector},
             :search_text, :data_dict, :validated_data_dict)
     ON CONFLICT (id) DO UPDATE SET fields = EXCLUDED.fields, tsv = EXCLUDED.tsv,
-        search_text = EXCLUDED.search_text, data_dict = EXCLUDED.data_dict,
-        validated_data_dict = EXCLUDED.validated_data_dict
-""".format(table=DOC_TABLE))
+        ftsv = EXCLUDED.ftsv, search_text = EXCLUDED.search_text,
+        data_dict = EXCLUDED.data_dict, validated_data_dict = EXCLUDED.validated_data_dict
+""".format(table=DOC_TABLE, field_vector=FIELD_VECTOR))
+
+# ``*_date`` values (see ``date_rows``): a dataset's old rows removed, its new ones written
+DELETE_DATES = sa.text("DELETE FROM %s WHERE id = ANY(:ids)" % DATE_TABLE)
+INSERT_DATES = sa.text("INSERT INTO %s (id, field, value) VALUES (:id, :field, :value)"
+                       % DATE_TABLE)
 
 
 def _clean(text: str) -> str:
@@ -188,6 +211,37 @@ def vocab_entries(fields: dict[str, Any]) -> list[str]:
     return entries
 
 
+def field_texts(fields: dict[str, Any], engine: str, budget: int) -> dict[str, str]:
+    """The text of each tokenised field (``sql.field_kind``) for the tagged field vector
+    (``FIELD_VECTOR``): the value as ``fields ->> key`` reads it (a list as its JSON
+    text), Thai segmented with the parts of compounds (``thai.index_text``, as the text
+    vector has them and text queries look for them), cut to ``budget`` UTF-8 bytes in
+    all, fields in name order."""
+    out = {}
+    for key in sorted(fields):
+        value = fields[key]
+        if value is None or sql.field_kind(key) != "tokenised" or budget <= 0:
+            continue
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        text = _cut(thai.index_text(_cut(text, budget), engine), budget)
+        budget -= len(text.encode("utf-8"))
+        out[key] = text
+    return out
+
+
+# A ``*_date`` value that is a Solr date; a query compares its first 19 characters
+# (``YYYY-MM-DDTHH:MM:SS``, text order is time order)
+SOLR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}.[0-9]{2}.[0-9]{2}", re.DOTALL)
+
+
+def date_rows(dataset_id: str, fields: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of the date table: one per ``*_date`` field whose value is a Solr date (a
+    list or any other value is not), with its first 19 characters."""
+    return [{"id": dataset_id, "field": key, "value": value[:19]}
+            for key, value in sorted(fields.items())
+            if key.endswith("_date") and isinstance(value, str) and SOLR_DATE.match(value)]
+
+
 def row_for(doc: dict[str, Any], engine: str,
             text_bytes: Optional[int] = None) -> dict[str, Any]:
     """Bound parameters of the upserts for one Solr-style index document (text cut to
@@ -204,6 +258,8 @@ def row_for(doc: dict[str, Any], engine: str,
         text_bytes)
     return {
         "id": doc["id"],
+        "field_texts": json.dumps(field_texts(fields, engine, text_bytes), ensure_ascii=False),
+        "dates": date_rows(doc["id"], fields),
         "site_id": doc.get("site_id") or tk.config.get("ckan.site_id"),
         "name": doc.get("name") or doc["id"],
         "state": doc.get("state"),
@@ -253,6 +309,10 @@ def _upsert(rows: list[dict[str, Any]], durable: bool) -> None:
             conn.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
         conn.execute(UPSERT_INDEX, rows)
         conn.execute(UPSERT_DOC, rows)
+        conn.execute(DELETE_DATES, {"ids": [r["id"] for r in rows]})
+        dates = [d for r in rows for d in r["dates"]]
+        if dates:
+            conn.execute(INSERT_DATES, dates)
 
 
 def delete(where_sql: str, params: dict[str, Any]) -> int:

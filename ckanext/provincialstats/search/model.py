@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql as pg
 
 INDEX_TABLE = "provincialstats_search_index"
 DOC_TABLE = "provincialstats_search_doc"
+DATE_TABLE = "provincialstats_search_date"
 
 metadata = tk.BaseModel.metadata
 
@@ -51,15 +52,24 @@ doc_table = sa.Table(
               sa.ForeignKey(INDEX_TABLE + ".id", ondelete="CASCADE"), primary_key=True),
     sa.Column("fields", pg.JSONB, nullable=False),
     sa.Column("tsv", pg.TSVECTOR, nullable=False),
+    sa.Column("ftsv", pg.TSVECTOR, nullable=False),
     sa.Column("search_text", sa.UnicodeText, nullable=False),
     sa.Column("data_dict", sa.UnicodeText),
     sa.Column("validated_data_dict", sa.UnicodeText),
 )
 
+date_table = sa.Table(
+    DATE_TABLE, metadata,
+    sa.Column("id", sa.UnicodeText,
+              sa.ForeignKey(INDEX_TABLE + ".id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("field", sa.UnicodeText, primary_key=True),
+    sa.Column("value", sa.UnicodeText, nullable=False),
+)
+
 
 def tables_exist(connection) -> bool:
     inspector = sa.inspect(connection)
-    return inspector.has_table(INDEX_TABLE) and inspector.has_table(DOC_TABLE)
+    return all(inspector.has_table(t) for t in (INDEX_TABLE, DOC_TABLE, DATE_TABLE))
 
 
 def migration_directory() -> str:

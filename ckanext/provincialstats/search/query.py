@@ -299,6 +299,8 @@ def _statement(comp: sql.Compiler, where_sql: str, score: str, order: list,
     expressions = list(dict.fromkeys(e for e, _ in sources))  # each grouped once
     ranked = bool(comp.rank_queries) and bool(order) and order[0][0] == score
     ctes = []
+    # with the LEFT JOINs an order on a ``*_date`` field needs (none for counts, facets)
+    ordered_source = index.SOURCE + "".join(comp.joins)
     if ranked:
         selected = {"id": "i.id", "score": score}
         order_parts = []
@@ -310,13 +312,13 @@ def _statement(comp: sql.Compiler, where_sql: str, score: str, order: list,
         ctes.append("m AS MATERIALIZED (SELECT {selected} FROM {source} WHERE {where})"
                     .format(selected=", ".join("%s AS %s" % (e, a)
                                                for a, e in selected.items()),
-                            source=index.SOURCE, where=where_sql))
+                            source=ordered_source, where=where_sql))
         page = PAGE.format(id="m.id", score="m.score", source="m", where="TRUE",
                            order=", ".join(order_parts), rows=rows_sql, start=start_sql)
         grouped = ["m.x%d" % k for k in range(len(expressions))]
         group_source, group_where, count = "m", "TRUE", "(SELECT count(*) FROM m)"
     else:
-        page = PAGE.format(id="i.id", score=score, source=index.SOURCE, where=where_sql,
+        page = PAGE.format(id="i.id", score=score, source=ordered_source, where=where_sql,
                            order=", ".join("%s %s NULLS LAST" % o for o in order),
                            rows=rows_sql, start=start_sql)
         grouped = expressions

@@ -35,7 +35,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 
 from . import index
-from .model import INDEX_TABLE
+from .model import DATE_TABLE, INDEX_TABLE
 
 log = logging.getLogger(__name__)
 
@@ -233,7 +233,7 @@ def _vacuum() -> None:
     try:
         with model.meta.engine.connect().execution_options(
                 isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(sa.text("VACUUM (ANALYZE) %s" % INDEX_TABLE))
+            conn.execute(sa.text("VACUUM (ANALYZE) %s, %s" % (INDEX_TABLE, DATE_TABLE)))
     except sa.exc.SQLAlchemyError as error:  # not needed for correct results
         log.warning("Could not vacuum %s after the rebuild: %s", INDEX_TABLE, error)
 

@@ -27,6 +27,7 @@ from typing import Any, Optional
 from ckan.lib.search.common import SearchQueryError
 
 from . import dates, parser, thai
+from .model import DATE_TABLE
 from .parser import MUST, MUST_NOT, SHOULD, Boolean, MatchAll, Range, Term
 from .translate import _
 
@@ -125,6 +126,8 @@ class Compiler:
         self.max_substring_terms = max_substring_terms
         self._substring_terms = 0
         self._pending: list[tuple[str, str, str]] = []  # (param, function, text)
+        # LEFT JOINs the ORDER BY needs (a ``*_date`` field's values), after the source
+        self.joins: list[str] = []
 
     # -- parameters -------------------------------------------------------------------
     def bind(self, value: Any) -> str:
@@ -167,7 +170,7 @@ class Compiler:
             if needed == len(should):
                 parts.extend(should)
             elif needed == 1:
-                parts.append("(%s)" % " OR ".join("(%s)" % s for s in should))
+                parts.append(_disjunction(should))
             else:
                 parts.append("(%s)" % " OR ".join("(%s)" % s for s in should))
                 parts.append("(%s) >= %d" % (
@@ -188,8 +191,8 @@ class Compiler:
                     return self._stop_words(term, field)
             return self._text(term, TEXT_WEIGHTS[field], positive, field)
         if kind == "generic" and field.endswith("_date") and term.kind in ("term", "phrase"):
-            return "%s = %s" % (self._solr_date(field),
-                                self.bind(dates.iso_seconds(dates.parse(term.value))))
+            return self._dates(field, "t.value = %s" % self.bind(
+                dates.iso_seconds(dates.parse(term.value))))
         if term.kind == "any":
             return self._exists(field, kind)
         if kind == "constant":
@@ -246,20 +249,38 @@ class Compiler:
         return "jsonb_exists(fields, %s)" % self.bind(field)
 
     def _tokenised(self, term: Term, field: str) -> str:
+        """A word (phrase, prefix) of a tokenised field: a lookup in the doc table's
+        field vector ``ftsv`` (GIN), whose lexemes are ``<field> U+001F <lexeme>`` at
+        their positions in that field (``index.FIELD_VECTOR``; Thai segmented with the
+        parts of compounds, so the query is built as for text fields).  The query's
+        lexemes get the same tag; quoted lexemes are the only quoted text of a tsquery's
+        text form."""
         key = self.bind(field)
         if term.kind == "wildcard" and not _trailing_star(term.value):
             return "coalesce(fields ->> %s, '') ILIKE %s" % (
                 key, self.bind(self._substring_pattern(term, field)))
-        config = "CAST(:cfg AS regconfig)"
-        if term.kind != "wildcard" and term.value in self.stop_only:
-            config = "CAST('simple' AS regconfig)"  # stop words: match them as written
-        document = "to_tsvector(%s, coalesce(fields ->> %s, ''))" % (config, key)
+        stop_words = term.kind != "wildcard" and term.value in self.stop_only
+        if stop_words or not re.fullmatch(r"[A-Za-z0-9_.-]+", field):
+            # stop words (not in the vector: matched as written) or a field name the
+            # tag could not carry: each row's value is read
+            config = "CAST('simple' AS regconfig)" if stop_words else "CAST(:cfg AS regconfig)"
+            document = "to_tsvector(%s, coalesce(fields ->> %s, ''))" % (config, key)
+            if term.kind == "wildcard":
+                return "%s @@ to_tsquery('simple', %s)" % (
+                    document, self.bind(self._prefix_query(term, field)))
+            function = "phraseto_tsquery" if term.kind == "phrase" else "plainto_tsquery"
+            return "%s @@ %s(%s, %s)" % (
+                document, function, config, self.bind(thai.segment(term.value,
+                                                                    self.thai_engine)))
         if term.kind == "wildcard":
-            return "%s @@ to_tsquery('simple', %s)" % (
-                document, self.bind(self._prefix_query(term, field)))
-        function = "phraseto_tsquery" if term.kind == "phrase" else "plainto_tsquery"
-        return "%s @@ %s(%s, %s)" % (
-            document, function, config, self.bind(thai.segment(term.value, self.thai_engine)))
+            query = "to_tsquery('simple', %s)" % self.bind(self._prefix_query(term, field))
+        else:
+            if not any(ch.isalnum() for ch in term.value):
+                return FALSE
+            query = self._words_query(term, term.value)
+        return ("ftsv @@ CAST(regexp_replace(CAST(%s AS text), %s, %s, 'g') AS tsquery)"
+                % (query, self.bind(r"'((?:[^'\\]|''|\\.)*)'"),
+                   self.bind("'" + field + "\x1f" + r"\1'")))
 
     # -- leading and inner wildcards, stop words ------------------------------------------
     def _substring_pattern(self, term: Term, field: str) -> str:
@@ -311,14 +332,22 @@ class Compiler:
             field, "search_text")
         return "%s ~* %s" % (target, self.bind(regex))
 
-    def _solr_date(self, field: str) -> str:
-        """A ``*_date`` field of the jsonb (a Solr date string, see ``index.solr_date``)
-        as its first 19 characters when it is one, else NULL: compared with bounds
-        formatted the same way, text order is time order (immutable, no cast that
-        could fail on a malformed value)."""
-        key = self.bind(field)
-        return ("(CASE WHEN fields ->> %s ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}.[0-9]{2}"
-                ".[0-9]{2}' THEN left(fields ->> %s, 19) END)" % (key, key))
+    def _dates(self, field: str, condition: str) -> str:
+        """A condition on a ``*_date`` field's value ``t.value`` (a Solr date's first 19
+        characters, ``index.date_rows``; compared with bounds formatted the same way,
+        text order is time order): the datasets with such a value, by the btree on
+        (field, value) of the date table.  A value that is not a Solr date has no row
+        there, so it matches no range and no date."""
+        return "i.id IN (SELECT t.id FROM %s t WHERE t.field = %s AND %s)" % (
+            DATE_TABLE, self.bind(field), condition)
+
+    def _date_join(self, field: str) -> str:
+        """A ``*_date`` field's value for the ORDER BY: the date table joined once per
+        field sorted on (NULL where a dataset has no such date)."""
+        alias = "dt%d" % len(self.joins)
+        self.joins.append(" LEFT JOIN %s %s ON %s.id = i.id AND %s.field = %s" % (
+            DATE_TABLE, alias, alias, alias, self.bind(field)))
+        return "%s.value" % alias
 
     def _prefix_query(self, term: Term, field: str) -> str:
         raw = term.value
@@ -384,7 +413,7 @@ class Compiler:
             # CKAN's Solr schema: dynamic field *_date is a date
             low = None if low is None else dates.iso_seconds(dates.parse(low))
             high = None if high is None else dates.iso_seconds(dates.parse(high))
-            return self._bounds(self._solr_date(field), low, high, node)
+            return self._dates(field, self._bounds("t.value", low, high, node))
         numeric = all(b is None or re.match(NUMBER, b) for b in (low, high))
         if numeric and (low is not None or high is not None):
             value = "CASE WHEN v ~ '%s' THEN CAST(v AS numeric) END" % NUMBER
@@ -410,6 +439,28 @@ class Compiler:
         if not self.rank_queries:
             return "1.0"
         return "ts_rank(tsv, %s)" % " || ".join("(%s)" % q for q in self.rank_queries)
+
+
+# columns of the doc table (``d``) in compiled conditions; everything else is on the
+# narrow table ``i`` (or a subquery keyed on ``i.id``)
+DOC_COLUMNS = re.compile(r"\b(fields|tsv|ftsv|search_text)\b")
+
+
+def _disjunction(should: list[str]) -> str:
+    """``a OR b OR ...``.  When some arms read the doc table and others only the narrow
+    table (autocomplete's ``name_ngram:x OR title_ngram:x OR name:x OR title:x``), no
+    single table's indexes answer the OR, and PostgreSQL scanned the whole join.  Then
+    the arms are grouped by table, each group an OR over one table (a ``BitmapOr`` of its
+    indexes), and the datasets are those in either group: the same rows."""
+    on_doc = [s for s in should if DOC_COLUMNS.search(s)]
+    narrow = [s for s in should if not DOC_COLUMNS.search(s)]
+    if not on_doc or not narrow:
+        return "(%s)" % " OR ".join("(%s)" % s for s in should)
+    from .index import SOURCE
+
+    return "i.id IN (%s)" % " UNION ".join(
+        "SELECT i.id FROM %s WHERE %s" % (SOURCE, " OR ".join("(%s)" % s for s in group))
+        for group in (narrow, on_doc))
 
 
 def where(compiler: Compiler, nodes: list) -> str:
@@ -456,7 +507,7 @@ def _sort_expression(compiler: Compiler, field: str, score: str) -> str:
     if kind in ("scalar", "date"):
         return column(field)
     if kind == "generic" and field.endswith("_date"):
-        return compiler._solr_date(field)
+        return compiler._date_join(field)
     if kind in ("generic", "tokenised"):
         key = compiler.bind(field)
         if field.startswith(("views_", "resources_accessed_", "num_")):
