@@ -150,7 +150,18 @@ class TestProvinceLookup:
         org1 = factories.Organization(users=[{"name": first_office, "capacity": "editor"}])
         org2 = factories.Organization(users=[{"name": second_office, "capacity": "editor"}])
         first = self._province("chanthaburi", stats_office_org=org1["name"])
-        self._province("chanthaburi-copy", stats_office_org=org2["name"])
+        with pytest.raises(tk.ValidationError) as refused:
+            self._province("chanthaburi-copy", stats_office_org=org2["name"])
+        assert "province_code" in refused.value.error_dict
+        assert "chanthaburi" in str(refused.value.error_dict["province_code"])
+        # A duplicate written before the check existed (straight into the database):
+        # the oldest record still decides.
+        copy = self._province("chanthaburi-copy", code="TH-50",
+                              stats_office_org=org2["name"])
+        extra = model.Session.query(model.GroupExtra).filter_by(
+            group_id=copy["id"], key="province_code").one()
+        extra.value = "TH-22"
+        model.Session.commit()
         for _ in range(3):
             assert province_group("TH-22").id == first["id"]
         assert is_curator(first_office, "TH-22")

@@ -132,12 +132,44 @@ def provincialstats_province_list(field, schema):
 
 @scheming_validator
 def provincialstats_province_code(field, schema):
-    """Exactly one ISO 3166-2:TH code."""
-    def validator(value):
+    """Exactly one ISO 3166-2:TH code; on a province record, not already the code of
+    another active province record (so the province of a code, which decides
+    curatorship, is never ambiguous)."""
+    def validator(key, data, errors, context):
+        value = data.get(key)
         if is_empty(value):
-            return value
-        return _check_province(field, value)
+            return
+        code = _check_province(field, value)
+        data[key] = code
+        if schema.get("group_type") != "province":
+            return  # a strategic issue names its province: many may share one
+        group = context.get("group")
+        own = {data.get(("id",)), data.get(("name",)),
+               getattr(group, "id", None), getattr(group, "name", None)} - {None}
+        other = _province_with_code(code, own)
+        if other is not None:
+            raise Invalid(message(field, _(
+                'province code "%(code)s" is already used by the province record '
+                '"%(name)s"') % {"code": code, "name": other}))
     return validator
+
+
+def _province_with_code(code: str, own: set) -> str | None:
+    """The name of another active province group whose code is ``code``, if any."""
+    from ckan import model
+
+    query = (model.Session.query(model.Group.id, model.Group.name)
+             .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
+             .filter(model.GroupExtra.key == "province_code",
+                     model.GroupExtra.state == "active",
+                     model.GroupExtra.value == code,
+                     model.Group.type == "province",
+                     model.Group.is_organization.is_(False),
+                     model.Group.state == "active"))
+    for group_id, name in query.order_by(model.Group.created):
+        if group_id not in own and name not in own:
+            return name
+    return None
 
 
 @scheming_validator
