@@ -121,6 +121,32 @@ class TestIndexedFields:
         call_action("package_patch", id="thai-agri", extras=[])
         assert found(fq="last_updated_date:[* TO *]") == ["thai-health"]
 
+    @pytest.mark.parametrize("direction", ["desc", "asc"])
+    def test_date_sort_pages(self, datasets, direction):
+        """Page by page (the dated datasets from the date index, then those without a
+        date by id, NULLS LAST as Solr sorts): the same order as the whole list, which is
+        the dates' order then the ids'."""
+        factories.Dataset(name="late", extras=[
+            {"key": "last_updated_date", "value": "2024-03-01T10:00:00"}])  # a tie
+        result = call_action("package_search", sort="last_updated_date " + direction,
+                             rows=100)
+        whole = [(d["name"], {e["key"]: e["value"] for e in d["extras"]}.get(
+            "last_updated_date"), d["id"]) for d in result["results"]]
+        dated = sorted((w for w in whole if w[1]), key=lambda w: w[2])
+        dated.sort(key=lambda w: w[1][:19], reverse=direction == "desc")
+        undated = sorted((w for w in whole if not w[1] or w[1] == "not a date"),
+                         key=lambda w: w[2])
+        dated = [w for w in dated if w[1] != "not a date"]
+        assert [w[0] for w in whole] == [w[0] for w in dated + undated]
+        assert len(dated) == 3 and len(undated) == 2
+        for rows in (1, 2, 3):
+            paged = []
+            for start in range(0, len(whole), rows):
+                paged += [d["name"] for d in call_action(
+                    "package_search", sort="last_updated_date " + direction, rows=rows,
+                    start=start)["results"]]
+            assert paged == [w[0] for w in whole], rows
+
     def test_migration_fills_an_existing_index(self, datasets):
         """Down to the revision before, up again: the field vectors and dates are
         rebuilt from the stored fields, with Thai segmented."""

@@ -128,6 +128,7 @@ class Compiler:
         self._pending: list[tuple[str, str, str]] = []  # (param, function, text)
         # LEFT JOINs the ORDER BY needs (a ``*_date`` field's values), after the source
         self.joins: list[str] = []
+        self.date_sorts: dict[str, str] = {}  # ORDER BY expression -> its field's parameter
 
     # -- parameters -------------------------------------------------------------------
     def bind(self, value: Any) -> str:
@@ -344,9 +345,10 @@ class Compiler:
     def _date_join(self, field: str) -> str:
         """A ``*_date`` field's value for the ORDER BY: the date table joined once per
         field sorted on (NULL where a dataset has no such date)."""
-        alias = "dt%d" % len(self.joins)
+        alias, key = "dt%d" % len(self.joins), self.bind(field)
         self.joins.append(" LEFT JOIN %s %s ON %s.id = i.id AND %s.field = %s" % (
-            DATE_TABLE, alias, alias, alias, self.bind(field)))
+            DATE_TABLE, alias, alias, alias, key))
+        self.date_sorts[alias + ".value"] = key
         return "%s.value" % alias
 
     def _prefix_query(self, term: Term, field: str) -> str:
