@@ -1,4 +1,4 @@
-"""The search backend's two tables (created by the alembic revision, never at start-up).
+"""The search backend's tables (created by the alembic revisions, never at start-up).
 
 ``provincialstats_search_index``: one narrow row per indexed dataset (about 300 bytes),
 the columns every search filters, sorts and facets on; counts and facets over the whole
@@ -6,9 +6,12 @@ catalogue scan only this table.
 ``provincialstats_search_doc``: the wide part, read only for the rows that need it: the
 full-text vector and the trigram text (GIN-indexed), every other index field as jsonb
 (GIN-indexed), and the stored dataset dicts (``data_dict`` and ``validated_data_dict``)
-that ``package_show`` and ``package_search`` hand back.
+that ``package_show`` and ``package_search`` hand back; ``ftsv``, the words of the
+tokenised fields tagged with their field (``index.FIELD_VECTOR``).
+``provincialstats_search_date``: the ``*_date`` fields' Solr dates, one row per dataset
+and field, btree on (field, value): ranges and sorts on them (``sql.Compiler._dates``).
 
-Both live on CKAN's metadata, so CKAN's test ``clean_db`` empties them with the core
+All live on CKAN's metadata, so CKAN's test ``clean_db`` empties them with the core
 tables (an index that outlives its datasets would show ghosts).
 """
 import os

@@ -12,8 +12,10 @@ How Solr fields map (stock CKAN ``schema.xml``):
 - text fields: ``title`` (weight A), ``notes`` (weight C) and the catch-all ``text`` (every
   weight) match words in the ``tsvector``; Thai words are segmented first and match whole
   words or the dictionary parts of compounds (see ``thai``), never the inside of a word;
-- ``name_ngram`` / ``title_ngram`` (autocomplete): substring match;
-- tokenised extras (``author``, ``res_name``, ``extras_*`` ...): words of the stored value;
+- ``name_ngram`` / ``title_ngram`` (autocomplete): substring match (trigram indexes);
+- tokenised extras (``author``, ``res_name``, ``extras_*`` ...): words of the stored value
+  (Thai segmented as for text), from the doc table's field-tagged vector ``ftsv``;
+- ``*_date`` fields: Solr dates, from the date table (ranges, equality, sorts);
 - any other field (``harvest_source_id``, ``vocab_*``, ``province`` ...): exact match of a
   value (or one of the values) in the ``fields`` jsonb, GIN-indexed.
 """
