@@ -33,6 +33,7 @@ INDEX = "provincialstats_search_index"
 DOC = "provincialstats_search_doc"
 DATES = "provincialstats_search_date"
 BATCH = 2000
+SOLR_DATE = "'^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}.[0-9]{2}.[0-9]{2}'"
 
 
 def _fill_field_vectors() -> None:
@@ -88,8 +89,8 @@ def upgrade():
         SELECT d.id, f.key, left(d.fields ->> f.key, 19)
         FROM {doc} d, jsonb_object_keys(d.fields) f(key)
         WHERE f.key LIKE '%\_date'
-          AND d.fields ->> f.key ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}.[0-9]{{2}}.[0-9]{{2}}'
-        ON CONFLICT DO NOTHING""".format(dates=DATES, doc=DOC))
+          AND d.fields ->> f.key ~ {pattern}
+        ON CONFLICT DO NOTHING""".format(dates=DATES, doc=DOC, pattern=SOLR_DATE))
     op.execute("CREATE INDEX IF NOT EXISTS %s_field_value_idx ON %s (field, value, id)"
                % (DATES, DATES))
     op.execute("ANALYZE %s" % INDEX)
