@@ -33,15 +33,6 @@ def _context():
     return {"user": user, "ignore_auth": True}
 
 
-def _table_exists(resource_id):
-    try:
-        tk.get_action("datastore_search")(_context(), {"resource_id": resource_id,
-                                                       "limit": 0, "include_total": False})
-        return True
-    except (tk.ObjectNotFound, tk.ValidationError):
-        return False
-
-
 def _drop_table(resource_id):
     try:
         tk.get_action("datastore_delete")(_context(), {"resource_id": resource_id,
@@ -206,7 +197,7 @@ def load_resource(resource_id, force=False):
     try:
         with fetch.resource_file(resource) as (path, size, digest):
             # "hash" is the file last loaded completely (an error clears it).
-            if not force and previous.get("hash") == digest and _table_exists(resource_id):
+            if not force and previous.get("hash") == digest and resource.get("datastore_active"):
                 status.save(resource_id, state="unchanged")
                 log.info("DataStore load: %s unchanged (sha256 %s)", resource_id, digest)
                 return

@@ -102,9 +102,8 @@ def rows(path, fmt, encoding=None):
     return header, body()
 
 
-def sniff_format(resource, path=None):
-    """csv, tsv or xlsx from the resource's format, its URL, or the file's first bytes;
-    None for anything else."""
+def sniff_format(resource):
+    """csv, tsv or xlsx from the resource's format or its URL; None for anything else."""
     fmt = (resource.get("format") or "").strip().lower().lstrip(".")
     if fmt in FORMATS:
         return fmt
@@ -114,9 +113,5 @@ def sniff_format(resource, path=None):
     for ext in FORMATS:
         if url.endswith("." + ext):
             return ext
-    if path:
-        with open(path, "rb") as f:
-            if f.read(4) == b"PK\x03\x04" and fmt in ("xls", "excel", "xlsx"):
-                return "xlsx"
     return None
 

@@ -22,10 +22,6 @@ _DMY_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _TIMESTAMP = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?")
 INT8_MAX = 2 ** 63 - 1
 
-# DataStore types, most specific first.
-ORDER = ("int8", "numeric", "date", "timestamp", "text")
-
-
 def _year(y):
     return y - BE_OFFSET if y >= BE_MIN_YEAR else y
 

@@ -59,7 +59,7 @@ OK = {"success": True}
 # creation time, then id: deterministic). Organizations (even of type ``province``, which
 # only a sysadmin could create) and deleted records or deleted code extras never count.
 
-def _province_records(code_extra):
+def province_records(code_extra):
     """Active ``province`` groups joined with their active ``province_code`` extra."""
     return (
         model.Session.query(model.Group)
@@ -75,7 +75,7 @@ def _province_records(code_extra):
 def province_group(code: str) -> model.Group | None:
     """The province record deciding for ``code`` (oldest active ``province`` group)."""
     code_extra = aliased(model.GroupExtra)
-    return (_province_records(code_extra).filter(code_extra.value == code)
+    return (province_records(code_extra).filter(code_extra.value == code)
             .order_by(model.Group.created, model.Group.id).first())
 
 
@@ -85,7 +85,7 @@ def _deciding_records(codes: Iterable[str] | None):
     code_extra = aliased(model.GroupExtra)
     office = aliased(model.GroupExtra)
     query = (
-        _province_records(code_extra)
+        province_records(code_extra)
         .outerjoin(office, and_(office.group_id == model.Group.id,
                                 office.key == "stats_office_org",
                                 office.state == "active"))
@@ -143,7 +143,7 @@ def curates_any_province(user_name: str | None) -> bool:
         return False
     if authz.is_sysadmin(user_name):
         return True
-    return bool(curated_codes(user_name, [p["iso_code"] for p in vocab.provinces()]))
+    return bool(curated_codes(user_name))
 
 
 def _known_code(value: Any) -> str | None:
@@ -323,10 +323,6 @@ def _office_rename_rule(data_dict) -> dict[str, Any]:
         "can rename it") % {"org": group.name}}
 
 
-def _group_delete_like(next_auth, context, data_dict=None):
-    return _group_write(next_auth, context, data_dict)
-
-
 def _group_purge_like(next_auth, context, data_dict=None):
     """Purging stays CKAN's (sysadmins only) for strategic issues too."""
     data_dict = data_dict or {}
@@ -429,16 +425,16 @@ _CHAINED = {
     "group_patch": _group_update_like,
     "organization_update": _group_update_like,
     "organization_patch": _group_update_like,
-    "group_change_state": _group_delete_like,
-    "group_edit_permissions": _group_delete_like,
-    "group_delete": _group_delete_like,
+    "group_change_state": _group_write,
+    "group_edit_permissions": _group_write,
+    "group_delete": _group_write,
     "group_purge": _group_purge_like,
-    "organization_delete": _group_delete_like,
+    "organization_delete": _group_write,
     "organization_purge": _group_purge_like,
-    "group_member_create": _group_delete_like,
-    "group_member_delete": _group_delete_like,
-    "organization_member_create": _group_delete_like,
-    "organization_member_delete": _group_delete_like,
+    "group_member_create": _group_write,
+    "group_member_delete": _group_write,
+    "organization_member_create": _group_write,
+    "organization_member_delete": _group_write,
     "member_create": _member_write,
     "member_delete": _member_write,
     "user_invite": _invite,

@@ -8,23 +8,22 @@ field then reports it as missing, like an empty name typed in the form).
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from ckan.model import PACKAGE_NAME_MAX_LENGTH, PACKAGE_NAME_MIN_LENGTH
+import ckan.plugins.toolkit as tk
 
 from ckanext.provincialstats import vocab
 from ckanext.provincialstats.logic.converters import plan_period_years, to_int
 from ckanext.provincialstats.logic.validation import is_empty, missing
 
-_NAME = re.compile(r"[a-z0-9_-]+")
-_RESERVED = ("new", "edit", "search")  # refused by CKAN's name_validator
-
 
 def is_valid_name(name: str) -> bool:
     """Whether CKAN's ``name_validator`` accepts ``name``."""
-    return (PACKAGE_NAME_MIN_LENGTH <= len(name) <= PACKAGE_NAME_MAX_LENGTH
-            and _NAME.fullmatch(name) is not None and name not in _RESERVED)
+    try:
+        tk.get_validator("name_validator")(name, {})
+    except tk.Invalid:
+        return False
+    return True
 
 
 def strategic_issue_name(province_code: Any, plan_period: Any,

@@ -157,16 +157,15 @@ def provincialstats_province_code(field, schema):
 def _province_with_code(code: str, own: set) -> str | None:
     """The name of another active province group whose code is ``code``, if any."""
     from ckan import model
+    from sqlalchemy.orm import aliased
 
-    query = (model.Session.query(model.Group.id, model.Group.name)
-             .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
-             .filter(model.GroupExtra.key == "province_code",
-                     model.GroupExtra.state == "active",
-                     model.GroupExtra.value == code,
-                     model.Group.type == "province",
-                     model.Group.is_organization.is_(False),
-                     model.Group.state == "active"))
-    for group_id, name in query.order_by(model.Group.created):
+    from ckanext.provincialstats.logic.auth import province_records
+
+    code_extra = aliased(model.GroupExtra)
+    query = (province_records(code_extra).filter(code_extra.value == code)
+             .with_entities(model.Group.id, model.Group.name)
+             .order_by(model.Group.created, model.Group.id))
+    for group_id, name in query:
         if group_id not in own and name not in own:
             return name
     return None

@@ -228,9 +228,9 @@ class Compiler:
             return "%s = %s" % (column(field), self.bind(term.value))
         if kind == "array":
             return "%s @> ARRAY[CAST(%s AS text)]" % (field, self.bind(term.value))
-        if multivalued_key(field) is not None:  # the narrow table's copy of the values
-            return "i.vocab @> ARRAY[CAST(%s AS text)]" % self.bind(
-                multivalued_key(field) + "\x1f" + term.value)
+        key = multivalued_key(field)
+        if key is not None:  # the narrow table's copy of the values
+            return "i.vocab @> ARRAY[CAST(%s AS text)]" % self.bind(key + "\x1f" + term.value)
         return "(fields @> CAST(%s AS jsonb) OR fields @> CAST(%s AS jsonb))" % (
             self.bind(json.dumps({field: term.value})),
             self.bind(json.dumps({field: [term.value]})))
@@ -355,7 +355,7 @@ class Compiler:
 
     def _prefix_query(self, term: Term, field: str) -> str:
         raw = term.value
-        if not re.fullmatch(r"(?:\\.|[^*?\\])+\*", raw):
+        if not _trailing_star(raw):
             raise SearchQueryError(
                 _("only trailing '*' wildcards are supported on text field %(field)r "
                   "(got %(value)r)") % {"field": field, "value": raw})

@@ -190,16 +190,20 @@ def _on_fewest_paths(text: str, known: set[str], trie) -> list[str]:
 def index_text(text: str, engine: str = "newmm") -> str:
     """What ``to_tsvector`` receives: ``text`` segmented (its words at their positions,
     so phrase queries work), followed by the sub-words of each compound word in it."""
-    segmented = segment(text, engine)
-    if not has_thai(text):
-        return segmented
-    extra = []
-    for run in THAI_RUN.findall(text):
-        words = _split_run(run, engine).split()
-        for word in words + alternatives(words):
+    if not text or not has_thai(text):
+        return text or ""
+    extra: list[str] = []
+
+    def split(match: re.Match) -> str:  # each Thai run segmented once
+        words = _split_run(match.group(0), engine).split()
+        others = alternatives(words)
+        for word in words + others:
             if THAI_WORD.fullmatch(word):
                 extra.extend(sub_words(word))
-        extra.extend(alternatives(words))
+        extra.extend(others)
+        return " %s " % " ".join(words)
+
+    segmented = THAI_RUN.sub(split, text)
     return segmented + " " + " ".join(extra) if extra else segmented
 
 

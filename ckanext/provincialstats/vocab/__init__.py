@@ -23,9 +23,10 @@ import os
 import re
 from typing import Any
 
+from ckanext.provincialstats.logic.converters import THAI_DIGITS
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def _read_csv(file_name: str) -> list[dict[str, str]]:
@@ -58,7 +59,7 @@ def _provinces_by_slug() -> dict[str, dict[str, str]]:
 
 def normalise_province_code(value: Any) -> str:
     """``TH-22``, ``th-22``, ``22``, ``๒๒`` -> ``TH-22`` (not checked against the list)."""
-    text = str(value).strip().translate(_THAI_DIGITS).upper()
+    text = str(value).strip().translate(THAI_DIGITS).upper()
     if re.fullmatch(r"\d{2}", text):
         return "TH-" + text
     return text
@@ -86,7 +87,7 @@ def stat_sectors() -> tuple[dict[str, Any], ...]:
 
 def normalise_sector_code(value: Any) -> str:
     """``1``, ``01``, ``๐๑`` -> ``01``."""
-    text = str(value).strip().translate(_THAI_DIGITS)
+    text = str(value).strip().translate(THAI_DIGITS)
     return text.zfill(2) if text.isdigit() else text
 
 
