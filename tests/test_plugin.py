@@ -62,7 +62,8 @@ def test_every_option_read_in_code_is_declared():
 
 
 def test_search_plugin_stands_alone():
-    """The search plugin's options are its own file, with no provincial field names."""
+    """The search plugin's options are its own file, it lists no multi-valued fields of
+    its own (the provincial plugin registers them), and its entry point is its module."""
     import yaml
 
     text = (ROOT / "ckanext/provincialstats/search/config_declaration.yaml").read_text()
