@@ -79,6 +79,9 @@ setup(
         "ckan.plugins": [
             "provincialstats = ckanext.provincialstats.plugin:ProvincialStatsPlugin",
             "provincialstats_search = ckanext.provincialstats.search.plugin:PostgresSearchPlugin",
+            "provincialstats_ckan = ckanext.provincialstats.harvest.plugins:CKANHarvester",
+            "provincialstats_dcat = ckanext.provincialstats.harvest.plugins:DCATHarvester",
+            "provincialstats_sheet = ckanext.provincialstats.harvest.plugins:SheetHarvester",
         ],
     },
 )
