@@ -33,6 +33,7 @@ TEST_REQUIRES = [
     "hypothesis",
     "pyshacl",
     "ruff",
+    "playwright>=1.40,<2",
 ]
 
 packages = find_packages(include=["ckanext", "ckanext.*"]) + [
@@ -82,6 +83,10 @@ setup(
             "provincialstats_ckan = ckanext.provincialstats.harvest.plugins:CKANHarvester",
             "provincialstats_dcat = ckanext.provincialstats.harvest.plugins:DCATHarvester",
             "provincialstats_sheet = ckanext.provincialstats.harvest.plugins:SheetHarvester",
+            "provincialstats_chart = ckanext.provincialstats.chartview.plugin:ChartViewPlugin",
+        ],
+        "ckan.rdf.profiles": [
+            "provincialstats = ckanext.provincialstats.dcat.profile:ProvincialStatsProfile",
         ],
     },
 )

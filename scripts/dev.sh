@@ -530,8 +530,15 @@ cmd_status() {
     true
 }
 
+# The browser tests (tests/browser) drive Debian's Chromium through Playwright; Thai
+# text needs the TLWG fonts to render.
+ensure_browser() {
+    apt_install chromium fonts-thai-tlwg
+}
+
 cmd_test() {
     setup
+    ensure_browser
     local ini
     ini=$(test_ini)
     say "Running the tests"

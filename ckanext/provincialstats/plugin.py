@@ -81,7 +81,8 @@ class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
         from ckanext.provincialstats.datastore.hooks import dataset_changed
         dataset_changed(pkg_dict)
 
-    # IMiddleware (the DataStore dump: Thai-safe CSV, XLSX, JSON, keyset paging)
+    # IMiddleware (the DataStore dump: Thai-safe CSV, XLSX, JSON, keyset paging; the CSP)
     def make_middleware(self, app, config):
+        from ckanext.provincialstats import csp
         from ckanext.provincialstats.datastore.views import install_dump
-        return install_dump(app)
+        return csp.install(install_dump(app))
