@@ -1,0 +1,103 @@
+"""Background jobs (RQ, ``tk.enqueue_job``) that check whether resource URLs answer.
+
+Never run in a web request: ``enqueue_dataset_check`` queues one job per dataset, and
+the job stores one row per URL (``quality.model``), which the score reads. A link is
+fetched only when it is http(s) to a public address, checked again after every redirect
+(``datastore.fetch.check_url``, so ``ckanext.provincialstats.datastore.allow_private_urls``
+decides for both); each request has a timeout and no body is read beyond the headers.
+An uploaded file is checked in CKAN's storage, not over HTTP.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import urllib.parse
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import requests
+from ckan.lib import uploader
+
+from ckanext.provincialstats.datastore.fetch import check_url
+from ckanext.provincialstats.datastore.messages import LoadError
+from ckanext.provincialstats.quality import model as quality_model
+from ckanext.provincialstats.quality.score import _download_url
+
+log = logging.getLogger(__name__)
+MAX_REDIRECTS = 5
+
+
+def _timeout() -> int:
+    return tk.config.get("ckanext.provincialstats.quality.check_timeout")
+
+
+def _answer(response: requests.Response) -> dict[str, Any]:
+    length = response.headers.get("Content-Length")
+    media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip()
+    return {
+        "ok": 200 <= response.status_code < 400, "status_code": response.status_code,
+        "media_type": media_type or None,
+        "byte_size": int(length) if length and length.isdigit() else None,
+        "error": None if response.status_code < 400 else f"HTTP {response.status_code}",
+    }
+
+
+def check_link(url: str) -> dict[str, Any]:
+    """HEAD (GET when HEAD is refused) of a public http(s) URL, following redirects by
+    hand so that every hop is checked; ``{"ok", "status_code", "media_type",
+    "byte_size", "error"}``."""
+    session = requests.Session()
+    for _ in range(MAX_REDIRECTS + 1):
+        try:
+            check_url(url)
+        except LoadError as e:
+            return {"ok": False, "error": e.english()}
+        try:
+            response = session.head(url, allow_redirects=False, timeout=_timeout())
+            if response.status_code in (405, 501):
+                response = session.get(url, allow_redirects=False, timeout=_timeout(),
+                                       stream=True)
+                response.close()
+        except requests.RequestException as e:
+            return {"ok": False, "error": type(e).__name__}
+        if response.is_redirect and response.headers.get("Location"):
+            url = urllib.parse.urljoin(url, response.headers["Location"])
+            continue
+        return _answer(response)
+    return {"ok": False, "error": "too many redirects"}
+
+
+def check_resource_url(resource: dict[str, Any], url: str) -> dict[str, Any]:
+    if resource.get("url_type") == "upload" and url == resource.get("url"):
+        path = uploader.get_resource_uploader(resource).get_path(resource["id"])
+        if os.path.exists(path):
+            return {"ok": True, "byte_size": os.path.getsize(path),
+                    "media_type": resource.get("mimetype")}
+        return {"ok": False, "error": "uploaded file missing"}
+    return check_link(url)
+
+
+def check_dataset_urls(package_id: str) -> int:
+    """The job: check every resource URL (and download URL) of one dataset and store the
+    results; returns the number of URLs checked."""
+    try:
+        pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
+    except tk.ObjectNotFound:
+        return 0
+    done = 0
+    for resource in pkg.get("resources") or []:
+        urls = {resource.get("url"), _download_url(resource)}
+        for url in sorted(u for u in urls if u):
+            result = check_resource_url(resource, url)
+            quality_model.save(pkg["id"], resource["id"], url, result)
+            done += 1
+    log.info("quality: checked %d URLs of dataset %s", done, pkg["name"])
+    return done
+
+
+def enqueue_dataset_check(package_id: str):
+    """Queue the URL check of one dataset (the job's own timeout bounds it)."""
+    return tk.enqueue_job(
+        check_dataset_urls, [package_id],
+        title=f"provincialstats quality: check URLs of {package_id}",
+        rq_kwargs={"timeout": tk.config.get("ckanext.provincialstats.quality.job_timeout")})
