@@ -48,4 +48,6 @@ def demo_load():
 
 
 def get_commands():
+    from ckanext.provincialstats.harvest.cli import register as register_harvest
+    register_harvest(provincialstats)
     return [provincialstats]

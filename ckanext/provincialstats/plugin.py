@@ -63,7 +63,8 @@ class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
     def get_blueprint(self):
         from ckanext.provincialstats.datastore.views import blueprint as datastore_blueprint
         from ckanext.provincialstats.views import get_blueprints
-        return get_blueprints() + [datastore_blueprint]
+        from ckanext.provincialstats.harvest.views import blueprint as harvest_blueprint
+        return get_blueprints() + [datastore_blueprint, harvest_blueprint]
 
     # ITranslation
     def i18n_directory(self):

@@ -298,9 +298,11 @@ def provincialstats_chart_show(context, data_dict):
 
 
 def get_actions() -> dict[str, Any]:
+    from ckanext.provincialstats.harvest.report import get_actions as harvest_actions
     return {
         "provincialstats_vocabulary_list": provincialstats_vocabulary_list,
         "provincialstats_vocabulary_show": provincialstats_vocabulary_show,
         "provincialstats_province_show": provincialstats_province_show,
         "provincialstats_chart_show": provincialstats_chart_show,
+        **harvest_actions(),  # harvest errors and progress
     }

@@ -495,4 +495,6 @@ def get_auth_functions() -> dict[str, Any]:
         "provincialstats_province_show": provincialstats_province_show,
         "provincialstats_chart_show": provincialstats_chart_show,
     })
+    from ckanext.provincialstats.harvest.report import get_auth_functions as harvest_auth
+    functions.update(harvest_auth())
     return functions

@@ -1,0 +1,486 @@
+"""Gather, fetch and import, shared by the three harvesters.
+
+Gather streams the source's records one at a time (``sources.<kind>.gather``) and
+creates a harvest object only for a record that is new, changed, or coming back after it
+was withdrawn: the SHA-256 of the record's content (with the source configuration) is
+kept on the current harvest object of each record (extra ``content_hash``), so an
+unchanged record costs one lookup and writes nothing. A record seen twice in one run is
+gathered once. When the whole source was read, records of earlier runs that the source no
+longer has are withdrawn once the configured grace period has passed
+(:func:`_withdraw_missing`); a source that could not be read completely changes nothing.
+
+Import maps the record (``harvest.mapping.map_dataset``), hashes the canonical mapped
+dataset (extra ``record_hash``) and writes only when it differs: ``package_create`` for a
+new record, ``package_update`` in place for a changed one, resources matched by URL then
+name so their ids (and DataStore tables) are kept. Datasets are only ever looked up
+through this source's own harvest objects, so a harvester never touches a dataset it did
+not create; new names get a suffix when another dataset (a curator's, another source's)
+already has the name.
+
+Withdrawal: with ``withdraw.action`` ``private`` (the default) the dataset is made
+private, with ``delete`` it is deleted (not purged); either way the current harvest
+object of the record gets the extra ``withdrawn`` (``<action> <UTC time>``), and when the
+record returns it is imported again and the dataset made public / active.
+"""
+import datetime
+import hashlib
+import json
+import logging
+import re
+import time
+import uuid
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.lib.munge import munge_title_to_name
+
+from ckanext.harvest.model import (
+    HarvestGatherError,
+    HarvestJob,
+    HarvestObject,
+    HarvestObjectError,
+    HarvestObjectExtra,
+)
+from ckanext.provincialstats.harvest import config as source_config
+from ckanext.provincialstats.harvest import progress, safety
+from ckanext.provincialstats.harvest.sources import module as source_module
+
+log = logging.getLogger(__name__)
+
+# Bump when what the pipeline writes for the same record changes (forces a re-import).
+RECORD_VERSION = "1"
+LOOKUP_BATCH = 500
+NAME_MAX = 100
+
+
+def _bi(th, en):
+    return f"{th} / {en}"
+
+
+def _sha(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _now():
+    return datetime.datetime.utcnow()
+
+
+def _mapping():
+    from ckanext.provincialstats.harvest import mapping
+    return mapping
+
+
+def _site_context():
+    user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": user["name"], "model": model, "session": model.Session}
+
+
+def _extras(obj):
+    return {e.key: e for e in obj.extras}
+
+
+def _set_extra(obj, key, value):
+    extra = _extras(obj).get(key)
+    if extra is None:
+        obj.extras.append(HarvestObjectExtra(key=key, value=value))
+    else:
+        extra.value = value
+
+
+def _del_extra(obj, key):
+    extra = _extras(obj).get(key)
+    if extra is not None:
+        obj.extras.remove(extra)  # delete-orphan: the row goes too
+
+
+def original_url(kind, harvest_object_id):
+    obj = HarvestObject.get(harvest_object_id)
+    if not obj:
+        return None
+    source = source_module(kind)
+    if hasattr(source, "original_url"):
+        return source.original_url(obj.source.url, obj.guid)
+    return obj.guid if str(obj.guid).startswith(("http://", "https://")) else None
+
+
+# ---------------------------------------------------------------- gather
+
+def _content_salt(source):
+    mapping_version = ""
+    try:
+        mapping_version = str(getattr(_mapping(), "VERSION", ""))
+    except ImportError:
+        pass
+    return f"{RECORD_VERSION}\n{mapping_version}\n{source.config or ''}\n"
+
+
+def _current_objects(source_id, guids):
+    """{guid: (object, content_hash, missing, withdrawn, package state)} for the current
+    objects of these guids in this source."""
+    rows = (model.Session.query(HarvestObject, model.Package.state)
+            .outerjoin(model.Package, model.Package.id == HarvestObject.package_id)
+            .filter(HarvestObject.harvest_source_id == source_id)
+            .filter(HarvestObject.current == True)  # noqa: E712
+            .filter(HarvestObject.guid.in_(guids)))
+    found = {}
+    for obj, state in rows:
+        extras = {e.key: e.value for e in obj.extras}
+        found[obj.guid] = (obj, extras.get("content_hash"), extras.get("missing_since"),
+                           extras.get("withdrawn"), state)
+    return found
+
+
+def gather(kind, job):
+    """The gather stage: a list of the ids of the harvest objects to fetch and import,
+    or None when the source could not be read (the job then changes nothing)."""
+    source = job.source
+    try:
+        config = source_config.parse(source.config)
+    except ValueError as e:
+        HarvestGatherError.create(_bi("การตั้งค่าแหล่งข้อมูลไม่ถูกต้อง",
+                                      "the source configuration is invalid") + f": {e}", job)
+        return None
+    prune(source.id)
+    salt = _content_salt(source)
+    counters = progress.JobCounters(job.id)
+    counters.reset()
+    seen = set()
+    new_ids = []
+    batch = []
+
+    def flush():
+        current = _current_objects(source.id, [g for g, _ in batch])
+        for guid, content in batch:
+            content_hash = _sha(salt + content)
+            known = current.get(guid)
+            if known:
+                obj, old_hash, missing, withdrawn, state = known
+                if (old_hash == content_hash and not withdrawn and state == "active"):
+                    if missing:
+                        _del_extra(obj, "missing_since")
+                    counters.incr("unchanged")
+                    continue
+            new = HarvestObject(guid=guid, job=job, content=content,
+                                harvest_source_id=source.id,
+                                package_id=known[0].package_id if known else None)
+            new.extras.append(HarvestObjectExtra(key="content_hash", value=content_hash))
+            model.Session.add(new)
+            model.Session.flush()
+            new_ids.append(new.id)
+        model.Session.commit()
+        counters.incr("seen", len(batch))
+        counters.heartbeat()
+        batch.clear()
+
+    try:
+        for guid, content in source_module(kind).gather(source.url, config, safety.fetch):
+            guid = str(guid)
+            if guid in seen:
+                counters.incr("duplicates")
+                continue
+            seen.add(guid)
+            batch.append((guid, content))
+            if len(batch) >= LOOKUP_BATCH:
+                flush()
+        if batch:
+            flush()
+    except Exception as e:  # the source could not be read completely: change nothing
+        model.Session.rollback()
+        _discard(job, new_ids)
+        message = str(e) if isinstance(e, (safety.FetchError, ValueError)) else (
+            f"{type(e).__name__}: {e}")
+        log.warning("Harvest gather of %s failed: %s", source.url, message)
+        HarvestGatherError.create(
+            _bi("อ่านแหล่งข้อมูลไม่สำเร็จ ไม่มีการเปลี่ยนแปลงชุดข้อมูลใด",
+                "the source could not be read; no dataset was changed") + f": {message}",
+            job)
+        return None
+    _withdraw_missing(source, config, seen, counters)
+    counters.set("gathered", len(new_ids))
+    return new_ids
+
+
+def _discard(job, ids):
+    """Delete the harvest objects a failed gather created."""
+    if not ids:
+        return
+    for i in range(0, len(ids), LOOKUP_BATCH):
+        chunk = ids[i:i + LOOKUP_BATCH]
+        model.Session.query(HarvestObjectExtra).filter(
+            HarvestObjectExtra.harvest_object_id.in_(chunk)).delete(synchronize_session=False)
+        model.Session.query(HarvestObject).filter(
+            HarvestObject.id.in_(chunk)).delete(synchronize_session=False)
+    model.Session.commit()
+
+
+# ---------------------------------------------------------------- withdrawal
+
+def _withdraw_missing(source, config, seen, counters):
+    policy = config["withdraw"]
+    grace = datetime.timedelta(days=policy["grace_days"])
+    now = _now()
+    missing = (model.Session.query(HarvestObject)
+               .filter(HarvestObject.harvest_source_id == source.id)
+               .filter(HarvestObject.current == True)  # noqa: E712
+               .yield_per(LOOKUP_BATCH))
+    gone = [obj.id for obj in missing if obj.guid not in seen]
+    for obj_id in gone:
+        obj = HarvestObject.get(obj_id)
+        extras = {e.key: e.value for e in obj.extras}
+        if "withdrawn" in extras:
+            continue
+        since = extras.get("missing_since")
+        if not since:
+            _set_extra(obj, "missing_since", now.isoformat())
+            model.Session.commit()
+            since = now.isoformat()
+        counters.incr("missing")
+        if policy["action"] == "none":
+            continue
+        if now - datetime.datetime.fromisoformat(since) < grace:
+            continue
+        try:
+            _withdraw(obj, policy["action"])
+        except (tk.ValidationError, tk.ObjectNotFound) as e:
+            model.Session.rollback()
+            HarvestObjectError.create(
+                _bi("ถอนชุดข้อมูลไม่สำเร็จ", "withdrawing the dataset failed")
+                + f": {_error_text(e)}", obj, stage="Withdraw")
+            continue
+        _set_extra(obj, "withdrawn", f"{policy['action']} {now.isoformat()}")
+        model.Session.commit()
+        counters.incr("withdrawn")
+
+
+def _withdraw(obj, action):
+    if not obj.package_id:
+        return
+    context = _site_context()
+    if action == "delete":
+        tk.get_action("package_delete")(context, {"id": obj.package_id})
+    else:
+        tk.get_action("package_patch")(context, {"id": obj.package_id, "private": True})
+
+
+# ---------------------------------------------------------------- fetch
+
+def fetch(kind, obj):
+    """The content was read at gather time (one request per page, not per record)."""
+    if not obj.content:
+        HarvestObjectError.create(_bi("ระเบียนไม่มีเนื้อหา", "the record has no content"),
+                                  obj, stage="Fetch")
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- import
+
+def _error_text(e):
+    if isinstance(e, tk.ValidationError):
+        parts = []
+        for field, errors in (e.error_dict or {}).items():
+            if isinstance(errors, list):
+                errors = "; ".join(str(x) for x in errors)
+            parts.append(f"{field}: {errors}")
+        return ", ".join(parts) or str(e)
+    return str(e) or type(e).__name__
+
+
+def _fail(obj, stage, th, en, detail=""):
+    message = _bi(th, en) + (f": {detail}" if detail else "")
+    HarvestObjectError.create(message, obj, stage=stage)
+    return False
+
+
+def _canonical(dataset):
+    return json.dumps(dataset, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _previous(obj):
+    return (model.Session.query(HarvestObject)
+            .filter(HarvestObject.harvest_source_id == obj.harvest_source_id)
+            .filter(HarvestObject.guid == obj.guid)
+            .filter(HarvestObject.current == True)  # noqa: E712
+            .filter(HarvestObject.id != obj.id)
+            .first())
+
+
+def _make_current(obj, previous, package_id, record_hash):
+    if previous is not None:
+        previous.current = False
+        previous.save()
+    obj.package_id = package_id
+    obj.current = True
+    _set_extra(obj, "record_hash", record_hash)
+    obj.save()
+
+
+def import_(kind, obj):
+    """The import stage: True (created or updated), "unchanged", or False (error)."""
+    if obj.content is None:
+        return _fail(obj, "Import", "ระเบียนไม่มีเนื้อหา", "the record has no content")
+    source = obj.source
+    config = source_config.parse(source.config)
+    try:
+        pkg = source_module(kind).parse(obj.content)
+    except Exception as e:  # a malformed record fails alone
+        return _fail(obj, "Parse", "อ่านระเบียนไม่ได้", "the record could not be read",
+                     f"{type(e).__name__}: {e}")
+    try:
+        result = _mapping().map_dataset(pkg, config)
+    except Exception as e:
+        log.exception("Mapping of %s failed", obj.guid)
+        return _fail(obj, "Mapping", "แปลงระเบียนเข้าแบบชุดข้อมูลไม่ได้",
+                     "the record could not be mapped", f"{type(e).__name__}: {e}")
+    owner_org = _receiving_org(config, source)
+    if not owner_org:
+        return _fail(obj, "Import", "ไม่ได้กำหนดหน่วยงานที่รับชุดข้อมูล",
+                     "no receiving organization is configured")
+    dataset = dict(result.dataset)
+    for key in ("id", "name", "owner_org"):
+        dataset.pop(key, None)
+    for res in dataset.get("resources") or []:
+        res.pop("id", None)
+        res.pop("package_id", None)
+    dataset["owner_org"] = owner_org
+    record_hash = _sha(_canonical(dataset))
+
+    previous = _previous(obj)
+    package = model.Package.get(previous.package_id) if previous and previous.package_id \
+        else None
+    if package is not None and package.state == "deleted" and not (
+            previous and "withdrawn" in _extras(previous)):
+        package = None  # deleted by a curator: the record is imported again
+    withdrawn = previous is not None and "withdrawn" in _extras(previous)
+    old_hash = _extras(previous)["record_hash"].value if previous is not None and \
+        "record_hash" in _extras(previous) else None
+    try:
+        if package is not None and old_hash == record_hash and not withdrawn:
+            _make_current(obj, previous, package.id, record_hash)
+            return "unchanged"
+        if package is not None:
+            package_id = _update(package, dataset, withdrawn)
+        else:
+            package_id = _create(obj, source, pkg, dataset)
+    except tk.ValidationError as e:
+        model.Session.rollback()
+        return _fail(obj, "Import", "ระบบไม่รับชุดข้อมูล (การตรวจสอบเดียวกับของผู้ดูแล)",
+                     "the dataset was refused by validation (the same as a curator's)",
+                     _error_text(e))
+    except Exception as e:
+        model.Session.rollback()
+        log.exception("Import of %s failed", obj.guid)
+        return _fail(obj, "Import", "บันทึกชุดข้อมูลไม่สำเร็จ", "saving the dataset failed",
+                     f"{type(e).__name__}: {e}")
+    _make_current(obj, previous, package_id, record_hash)
+    return True
+
+
+def _receiving_org(config, source):
+    name = config.get("organization") or source.publisher_id
+    org = model.Group.get(name) if name else None
+    return org.id if org is not None and org.is_organization and org.state == "active" \
+        else None
+
+
+def _merge_resources(existing, new):
+    """Give each new resource the id of the existing one with the same URL (then the same
+    name), so resources and their DataStore tables are kept."""
+    unused = list(existing)
+    for res in new:
+        match = next((r for r in unused if r.get("url") and r.get("url") == res.get("url")),
+                     None) or next(
+            (r for r in unused if r.get("name") and r.get("name") == res.get("name")), None)
+        if match is not None:
+            res["id"] = match["id"]
+            unused.remove(match)
+    return new
+
+
+def _update(package, dataset, withdrawn):
+    context = _site_context()
+    current = tk.get_action("package_show")(dict(context), {"id": package.id})
+    data = dict(dataset)
+    data["id"] = package.id
+    data["name"] = current["name"]
+    data["resources"] = _merge_resources(current.get("resources") or [],
+                                         [dict(r) for r in dataset.get("resources") or []])
+    if withdrawn:
+        data["state"] = "active"
+        data["private"] = False
+    elif "private" not in data:
+        data["private"] = current.get("private", False)
+    tk.get_action("package_update")(context, data)
+    return package.id
+
+
+def _name_taken(name):
+    return model.Session.query(model.Package.id).filter(model.Package.name == name).first() \
+        is not None
+
+
+def _base_name(obj, pkg, dataset):
+    for candidate in (pkg.get("name"), dataset.get("title"), pkg.get("title")):
+        if candidate:
+            name = re.sub("-+", "-", munge_title_to_name(str(candidate))).strip("-")
+            if len(name) >= 2 and re.search("[a-z0-9]", name):
+                return name[:NAME_MAX]
+    return "dataset-" + _sha(obj.guid)[:12]
+
+
+def _unique_name(base, source):
+    if not _name_taken(base):
+        return base
+    source_pkg = model.Package.get(source.id)
+    suffix = munge_title_to_name(source_pkg.name if source_pkg else source.id[:8])[:30]
+    for n in range(1, 1000):
+        tail = f"-{suffix}" if n == 1 else f"-{suffix}-{n}"
+        name = base[: NAME_MAX - len(tail)] + tail
+        if not _name_taken(name):
+            return name
+    return base[: NAME_MAX - 37] + "-" + str(uuid.uuid4())
+
+
+def _create(obj, source, pkg, dataset):
+    base = _base_name(obj, pkg, dataset)
+    for attempt in range(3):
+        data = dict(dataset)
+        data["id"] = str(uuid.uuid4())
+        data["name"] = _unique_name(base, source)
+        try:
+            created = tk.get_action("package_create")(_site_context(), data)
+            return created["id"]
+        except tk.ValidationError as e:
+            # Another consumer took the name between the check and the write.
+            if attempt == 2 or "name" not in (e.error_dict or {}) or not _name_taken(
+                    data["name"]):
+                raise
+            model.Session.rollback()
+            time.sleep(0.05)
+    raise RuntimeError("unreachable")
+
+
+# ---------------------------------------------------------------- upkeep
+
+def prune(source_id, keep_jobs=None):
+    """Delete harvest objects of this source older than its ``keep_jobs`` latest jobs,
+    except the current object of each record. Returns how many were deleted."""
+    keep_jobs = keep_jobs if keep_jobs is not None else tk.config.get(
+        "ckanext.provincialstats.harvest.keep_jobs")
+    recent = [j.id for j in model.Session.query(HarvestJob.id)
+              .filter(HarvestJob.source_id == source_id)
+              .order_by(HarvestJob.created.desc()).limit(max(keep_jobs, 1))]
+    old = (model.Session.query(HarvestObject.id)
+           .filter(HarvestObject.harvest_source_id == source_id)
+           .filter(HarvestObject.current == False)  # noqa: E712
+           .filter(~HarvestObject.harvest_job_id.in_(recent)))
+    ids = [row.id for row in old]
+    for i in range(0, len(ids), LOOKUP_BATCH):
+        chunk = ids[i:i + LOOKUP_BATCH]
+        for table in (HarvestObjectExtra, HarvestObjectError):
+            model.Session.query(table).filter(table.harvest_object_id.in_(chunk)).delete(
+                synchronize_session=False)
+        model.Session.query(HarvestObject).filter(HarvestObject.id.in_(chunk)).delete(
+            synchronize_session=False)
+    model.Session.commit()
+    return len(ids)
