@@ -1,6 +1,7 @@
 """Blueprints of ckanext-provincialstats."""
+from ckanext.provincialstats.views.pages import pages
 from ckanext.provincialstats.views.province import province
 
 
 def get_blueprints():
-    return [province]
+    return [province, pages]
