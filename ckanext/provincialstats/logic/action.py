@@ -299,10 +299,12 @@ def provincialstats_chart_show(context, data_dict):
 
 def get_actions() -> dict[str, Any]:
     from ckanext.provincialstats.harvest.report import get_actions as harvest_actions
+    from ckanext.provincialstats.logic.opendata import get_actions as opendata_actions
     return {
         "provincialstats_vocabulary_list": provincialstats_vocabulary_list,
         "provincialstats_vocabulary_show": provincialstats_vocabulary_show,
         "provincialstats_province_show": provincialstats_province_show,
         "provincialstats_chart_show": provincialstats_chart_show,
         **harvest_actions(),  # harvest errors and progress
+        **opendata_actions(),  # province list, issues, quality; extends province_show
     }

@@ -497,4 +497,6 @@ def get_auth_functions() -> dict[str, Any]:
     })
     from ckanext.provincialstats.harvest.report import get_auth_functions as harvest_auth
     functions.update(harvest_auth())
+    from ckanext.provincialstats.logic.opendata import get_auth_functions as opendata_auth
+    functions.update(opendata_auth())
     return functions
