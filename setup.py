@@ -87,6 +87,8 @@ setup(
         ],
         "ckan.rdf.profiles": [
             "provincialstats = ckanext.provincialstats.dcat.profile:ProvincialStatsProfile",
+            "provincialstats_schemaorg = "
+            "ckanext.provincialstats.dcat.schemaorg:ProvincialStatsSchemaOrgProfile",
         ],
     },
 )
