@@ -72,6 +72,13 @@ RESOURCE_IGNORED = {
 # Dataset fields mapping fills itself (not one to one).
 _OWN_FIELDS = {"name", "owner_org", "province", "strategic_issue", "tag_string",
                "license_id"}
+# EU data themes (DCAT-AP dcat:theme) -> a keyword.
+EU_THEMES = {
+    "AGRI": "agriculture", "ECON": "economy", "EDUC": "education", "ENER": "energy",
+    "ENVI": "environment", "GOVE": "government", "HEAL": "health",
+    "INTR": "international", "JUST": "justice", "REGI": "regions", "SOCI": "society",
+    "TECH": "science and technology", "TRAN": "transport",
+}
 _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 
 
@@ -237,6 +244,12 @@ class _Mapper:
         names = []
         for tag in self.take_all("tags", "keywords", "keyword"):
             names.append(tag.get("name") if isinstance(tag, dict) else tag)
+        for theme in self.take_all("theme"):
+            code = str(theme).rstrip("/").rsplit("/", 1)[-1]
+            if code in EU_THEMES:
+                names.append(EU_THEMES[code])
+            else:
+                self.keep("theme", theme)
         tag_string = self.take("tag_string")
         if tag_string:
             names.extend(tag_string if isinstance(tag_string, list)
