@@ -77,10 +77,14 @@ class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_create(self, context, pkg_dict):
         from ckanext.provincialstats.datastore.hooks import dataset_changed
         dataset_changed(pkg_dict)
+        from ckanext.provincialstats.quality.jobs import dataset_changed as quality_changed
+        quality_changed(pkg_dict)
 
     def after_dataset_update(self, context, pkg_dict):
         from ckanext.provincialstats.datastore.hooks import dataset_changed
         dataset_changed(pkg_dict)
+        from ckanext.provincialstats.quality.jobs import dataset_changed as quality_changed
+        quality_changed(pkg_dict)
 
     # IMiddleware (the DataStore dump: Thai-safe CSV, XLSX, JSON, keyset paging; the CSP)
     def make_middleware(self, app, config):

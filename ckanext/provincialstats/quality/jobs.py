@@ -16,7 +16,9 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 import requests
+from ckan import model
 from ckan.lib import uploader
+from sqlalchemy.exc import SQLAlchemyError
 
 from ckanext.provincialstats.datastore.fetch import check_url
 from ckanext.provincialstats.datastore.messages import LoadError
@@ -101,3 +103,30 @@ def enqueue_dataset_check(package_id: str):
         check_dataset_urls, [package_id],
         title=f"provincialstats quality: check URLs of {package_id}",
         rq_kwargs={"timeout": tk.config.get("ckanext.provincialstats.quality.job_timeout")})
+
+
+def dataset_changed(pkg_dict: dict[str, Any]) -> None:
+    """After a dataset is created or updated: queue a check when one of its resource
+    URLs has no stored result yet (``ckanext.provincialstats.quality.check_on_update``).
+    A metadata-only edit queues nothing."""
+    if not tk.config.get("ckanext.provincialstats.quality.check_on_update"):
+        return
+    if pkg_dict.get("type", "dataset") != "dataset" or not pkg_dict.get("id"):
+        return
+    resources = pkg_dict.get("resources") or []
+    wanted = {(r["id"], u) for r in resources if r.get("id")
+              for u in (r.get("url"), _download_url(r)) if u}
+    if not wanted:
+        return
+    try:
+        with model.Session.begin_nested():  # a missing table must not undo the write
+            stored = quality_model.checks_for([pkg_dict["id"]])
+    except SQLAlchemyError as e:
+        log.warning("quality: URL checks not read (%s); run "
+                    "`ckan db upgrade -p provincialstats`", type(e).__name__)
+        return
+    if any(url not in stored.get(rid, {}) for rid, url in wanted):
+        try:
+            enqueue_dataset_check(pkg_dict["id"])
+        except Exception as e:  # Redis down: the dataset is saved, the check waits
+            log.warning("quality: URL check of %s not queued: %s", pkg_dict["id"], e)

@@ -40,7 +40,8 @@ provincial         time series of at least 3 years                 40
 =================  ==============================================  ======
 
 Distribution (resource) checks give their points in proportion to the resources that
-pass, as the MQA does; a dataset without resources gets none of them. URL checks come
+pass, as the MQA does (URL accessibility: in proportion to the resources that have such
+a URL); a dataset without resources gets none of them. URL checks come
 from the background jobs' stored results (``quality.jobs``, never fetched here): a URL
 not checked yet scores 0 with the status ``not_checked``.
 
@@ -156,14 +157,15 @@ def _download_url(resource: dict[str, Any]) -> str | None:
 
 
 def _url_fraction(resources, urls, checks) -> tuple[float | None, str | None]:
-    """Share of resources whose URL answered; None when none of them was checked yet."""
+    """Share of the resources having such a URL whose URL answered (a missing URL is
+    scored by its own check); None when none of them was checked yet."""
     found = [checks.get(r["id"], {}).get(u) for r, u in zip(resources, urls) if u]
     if not found:
         return 0.0, "failed"
     if all(c is None for c in found):
         return None, "not_checked"
     ok = sum(1 for c in found if c and c["ok"])
-    return ok / len(resources), None
+    return ok / len(found), None
 
 
 def _findability(pkg: dict[str, Any]) -> list[dict[str, Any]]:
