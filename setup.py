@@ -34,6 +34,8 @@ TEST_REQUIRES = [
     "pyshacl",
     "ruff",
     "playwright>=1.40,<2",
+    # the OpenAPI document's schemas checked against live answers (tests/opendata)
+    "jsonschema>=4.18,<5",
 ]
 
 packages = find_packages(include=["ckanext", "ckanext.*"]) + [
