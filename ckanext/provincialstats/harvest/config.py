@@ -5,8 +5,8 @@ Every key is optional::
     {
       "organization": "chanthaburi-stats",      # receiving organization (name or id);
                                                 # default: the source's own organization
-      "provinces": ["TH-22"],                   # default province(s): ISO, DOPA code or
-                                                # Thai/English name
+      "default_provinces": ["TH-22"],           # province(s) of a record that names
+                                                # none: ISO, DOPA code, Thai/English name
       "rules": [                                # source value -> province / issue
         {"match": "จันทบุรี", "field": "any", "province": "TH-22"},
         {"match": "durian", "field": "keywords",
@@ -14,10 +14,12 @@ Every key is optional::
       ],
       "withdraw": {"action": "private", "grace_days": 7},
       "defaults": {"data_category": "...", "license_id": "..."},  # required GD Catalog
-                                                # fields missing from a record
+                                                # fields missing from a record (and
+                                                # "resource_format" for resources)
       "fq": "organization:ministry-x"           # CKAN sources: filter on the remote side
     }
 
+``provinces`` is accepted as another name of ``default_provinces``.
 ``rules[].field`` is one of ``any``, ``title``, ``keywords``, ``spatial``,
 ``publisher``; ``match`` is compared case-insensitively as a substring.
 ``withdraw.action``: ``private`` (default: the dataset is made private, so the public no
@@ -37,7 +39,8 @@ from ckanext.provincialstats import vocab
 
 RULE_FIELDS = ("any", "title", "keywords", "spatial", "publisher")
 WITHDRAW_ACTIONS = ("private", "delete", "none")
-KEYS = ("organization", "provinces", "rules", "withdraw", "defaults", "fq")
+KEYS = ("organization", "default_provinces", "provinces", "rules", "withdraw", "defaults",
+        "fq")
 DEFAULT_GRACE_DAYS = 7
 
 
@@ -58,7 +61,9 @@ def parse(text):
     withdraw.setdefault("action", "private")
     withdraw.setdefault("grace_days", DEFAULT_GRACE_DAYS)
     config["withdraw"] = withdraw
-    config.setdefault("provinces", [])
+    if "provinces" in config:
+        config.setdefault("default_provinces", config.pop("provinces"))
+    config.setdefault("default_provinces", [])
     config.setdefault("rules", [])
     config.setdefault("defaults", {})
     return config
@@ -87,7 +92,9 @@ def validate(text):
     if "organization" in config:
         config["organization"] = _organization(config["organization"])
     if "provinces" in config:
-        config["provinces"] = _provinces(config["provinces"])
+        config.setdefault("default_provinces", config.pop("provinces"))
+    if "default_provinces" in config:
+        config["default_provinces"] = _provinces(config["default_provinces"])
     if "rules" in config:
         config["rules"] = [_rule(i, r) for i, r in enumerate(_list(config["rules"], "rules"))]
     if "withdraw" in config:
@@ -107,7 +114,7 @@ def _list(value, key):
     return value
 
 
-def province_code(value, where="provinces"):
+def province_code(value, where="default_provinces"):
     """The ISO code of a province given as ISO/DOPA code or Thai/English name."""
     text = str(value).strip()
     found = vocab.province(text)
@@ -127,7 +134,7 @@ def province_code(value, where="provinces"):
 
 
 def _provinces(value):
-    return [province_code(v) for v in _list(value, "provinces")]
+    return [province_code(v) for v in _list(value, "default_provinces")]
 
 
 def _organization(value):
@@ -183,7 +190,10 @@ def _withdraw(value):
 def _schema_fields():
     from ckanext.scheming.helpers import scheming_get_dataset_schema
     schema = scheming_get_dataset_schema("dataset") or {}
-    return {f["field_name"]: f for f in schema.get("dataset_fields", [])}
+    fields = {f["field_name"]: f for f in schema.get("resource_fields", [])}
+    fields.update({f["field_name"]: f for f in schema.get("dataset_fields", [])})
+    fields.setdefault("resource_format", {})
+    return fields
 
 
 def _defaults(value):
