@@ -1,0 +1,359 @@
+"""DCAT feeds as a harvest source: RDF/XML, Turtle, N-Triples, JSON-LD (DCAT-AP 2 and 3,
+Hydra paging) and DCAT-US ``data.json``.
+
+RDF is parsed with ckanext-dcat's own parser and profiles (``euro_dcat_ap_3``, which
+reads DCAT-AP 2 as well), plus a small profile of this module for what those leave out
+and a provincial catalogue needs (a licence on the dataset itself, every spatial label).
+``data.json`` goes through ckanext-dcat's DCAT-US converter (``converters.dcat_to_ckan``,
+what its ``dcat_json`` harvester uses), completed with the contact point, licence,
+spatial and temporal coverage, periodicity and access level it does not read.
+
+``gather`` fetches one page at a time (``hydra:next`` / ``hydra:nextPage``, at most
+``MAX_PAGES`` pages, never the same page twice) and yields ``(guid, content)`` per
+dataset: guid is the dataset URI, else its ``dct:identifier``, else its title; content is
+the parsed package dict as canonical JSON (blank-node ids, which change on every parse,
+removed, so an unchanged record gives the same content on every run).
+
+Safety: RDF/XML is checked by :mod:`..xmlsafe` first (no entity declarations, no
+external DTD); a JSON-LD ``@context`` given as a URL is fetched through the harvest's
+safe ``fetch`` and inlined, so rdflib never opens a URL itself; a feed that is not what
+it claims to be fails the gather with a :class:`SourceError` naming the page and the
+reason, before any record is imported.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import urllib.parse
+import xml.sax
+from typing import Any, Iterator
+
+import rdflib.plugin
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS, SKOS
+
+from ckanext.dcat import converters
+from ckanext.dcat.processors import RDFParser
+from ckanext.dcat.profiles import DCT, RDFProfile
+from ckanext.provincialstats.harvest import xmlsafe
+from ckanext.provincialstats.harvest.errors import SourceError
+
+PROFILES = ["euro_dcat_ap_3"]
+MAX_PAGES = 1000
+CONTEXT_MAX_BYTES = 1 << 20
+ACCEPT = ("text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.9, "
+          "application/json;q=0.8, application/n-triples;q=0.5, */*;q=0.1")
+LOCN = "http://www.w3.org/ns/locn#"
+_BNODE = re.compile(r"^(?:_:)?N[0-9a-f]{32}$")
+_CONTENT_TYPES = {
+    "application/rdf+xml": "xml", "application/xml": "xml", "text/xml": "xml",
+    "text/turtle": "turtle", "application/x-turtle": "turtle", "text/n3": "n3",
+    "application/n-triples": "nt", "application/ld+json": "json-ld",
+    "application/json": "json",
+}
+_EXTENSIONS = {".rdf": "xml", ".xml": "xml", ".owl": "xml", ".ttl": "turtle",
+               ".n3": "n3", ".nt": "nt", ".jsonld": "json-ld", ".json": "json"}
+
+
+class ProvincialHarvestProfile(RDFProfile):
+    """What ckanext-dcat's DCAT-AP profiles do not read and the mapping uses."""
+
+    def parse_dataset(self, dataset_dict, dataset_ref):
+        extras = dataset_dict.setdefault("extras", [])
+        have = {e["key"] for e in extras}
+        licence = self._object(dataset_ref, DCT.license) or self._object(dataset_ref,
+                                                                         DCT.rights)
+        if licence is not None and "license" not in have:
+            title = self._object_value(licence, DCT.title) if isinstance(
+                licence, URIRef) else ""
+            value = str(licence) if isinstance(licence, (URIRef, Literal)) else title
+            if value or title:
+                extras.append({"key": "license", "value": value or title})
+        labels = []
+        for spatial in self.g.objects(dataset_ref, DCT.spatial):
+            if isinstance(spatial, Literal):
+                labels.append(str(spatial))
+                continue
+            for predicate in (SKOS.prefLabel, RDFS.label, DCT.title,
+                              URIRef(LOCN + "geographicName")):
+                labels.extend(str(o) for o in self.g.objects(spatial, predicate))
+            if isinstance(spatial, URIRef):
+                labels.append(str(spatial))
+        if labels:
+            extras.append({"key": "spatial_label",
+                           "value": json.dumps(list(dict.fromkeys(labels)),
+                                               ensure_ascii=False)})
+        return dataset_dict
+
+
+# -- formats --------------------------------------------------------------------------
+
+def detect_format(content: bytes, content_type: str = "", url: str = "") -> str:
+    """``xml``, ``turtle``, ``n3``, ``nt``, ``json-ld`` or ``data.json``."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    fmt = _CONTENT_TYPES.get(media)
+    if fmt is None:
+        path = urllib.parse.urlsplit(url or "").path.lower()
+        fmt = next((f for ext, f in _EXTENSIONS.items() if path.endswith(ext)), None)
+    head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if fmt is None or (fmt == "xml" and not head.startswith(b"<")):
+        if head.startswith(b"<"):
+            fmt = "xml"
+        elif head.startswith((b"{", b"[")):
+            fmt = "json"
+        else:
+            fmt = fmt if fmt not in (None, "xml") else "turtle"
+    if fmt in ("json", "json-ld"):
+        return "json-ld" if _looks_json_ld(content) else "data.json"
+    return fmt
+
+
+def _looks_json_ld(content: bytes) -> bool:
+    head = content[:65536]
+    return b'"@graph"' in head or (b'"@context"' in head and b'"@type"' in head
+                                   and b"project-open-data" not in head)
+
+
+def _text(content: bytes, where: str) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise SourceError(
+            f"{where}: เนื้อหาไม่ใช่ข้อความ UTF-8 (ไบต์ที่ {e.start}) จึงไม่ใช่ฟีด DCAT",
+            f"{where}: the content is not UTF-8 text (byte {e.start}), so not a DCAT "
+            "feed") from None
+
+
+# -- RDF pages ------------------------------------------------------------------------
+
+def _parser() -> RDFParser:
+    parser = RDFParser(profiles=PROFILES)
+    # ckanext-dcat loads profiles by entry point name only; this one is the harvest's
+    # own and applies after the DCAT-AP profile.
+    parser._profiles.append(ProvincialHarvestProfile)
+    return parser
+
+
+def _inline_contexts(doc: Any, fetch, where: str, budget: list[int]) -> Any:
+    """Replace every ``@context`` URL by the context it names, fetched safely."""
+    if isinstance(doc, list):
+        return [_inline_contexts(d, fetch, where, budget) for d in doc]
+    if not isinstance(doc, dict):
+        return doc
+    out = {}
+    for key, value in doc.items():
+        if key == "@context":
+            out[key] = _resolve_context(value, fetch, where, budget)
+        else:
+            out[key] = _inline_contexts(value, fetch, where, budget)
+    return out
+
+
+def _resolve_context(value: Any, fetch, where: str, budget: list[int]) -> Any:
+    if isinstance(value, list):
+        return [_resolve_context(v, fetch, where, budget) for v in value]
+    if isinstance(value, dict):
+        if isinstance(value.get("@import"), str):
+            raise SourceError(f"{where}: JSON-LD @import ไม่รองรับ",
+                              f"{where}: JSON-LD @import is not supported")
+        return value
+    if not isinstance(value, str):
+        return value
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise SourceError(f"{where}: JSON-LD อ้างถึง @context ภายนอกมากเกินไป",
+                          f"{where}: the JSON-LD refers to too many remote @context")
+    result = fetch(value, accept="application/ld+json, application/json",
+                   max_bytes=CONTEXT_MAX_BYTES)
+    try:
+        context = json.loads(result.content)["@context"]
+    except (ValueError, KeyError, TypeError):
+        raise SourceError(f"{where}: @context {value[:200]} ไม่ใช่ JSON-LD context",
+                          f"{where}: @context {value[:200]} is not a JSON-LD context") \
+            from None
+    if isinstance(context, str) or (isinstance(context, list)
+                                    and any(isinstance(c, str) for c in context)):
+        raise SourceError(f"{where}: @context {value[:200]} อ้างถึง context อื่นต่อ",
+                          f"{where}: @context {value[:200]} refers to further contexts")
+    return context
+
+
+def _parse_rdf(content: bytes, fmt: str, page_url: str, fetch) -> RDFParser:
+    where = page_url[:200]
+    text = _text(content, where)
+    if fmt == "xml":
+        xmlsafe.check(content, where)
+    if fmt == "json-ld":
+        try:
+            doc = json.loads(text)
+        except ValueError as e:
+            raise SourceError(f"{where}: JSON ไม่ถูกต้อง ({e})",
+                              f"{where}: invalid JSON ({e})") from None
+        text = json.dumps(_inline_contexts(doc, fetch, where, [5]))
+    parser = _parser()
+    try:
+        # As RDFParser.parse, with the page as base: relative IRIs (a relative
+        # hydra:next) resolve against the page, not against the worker's directory.
+        parser.g.parse(data=text, format=fmt, publicID=page_url)
+    except (SyntaxError, xml.sax.SAXParseException, rdflib.plugin.PluginException,
+            TypeError, ValueError, AttributeError, IndexError, KeyError) as e:
+        raise SourceError(
+            f"{where}: อ่านเป็น RDF ({fmt}) ไม่ได้: {str(e)[:500]}",
+            f"{where}: cannot be read as RDF ({fmt}): {str(e)[:500]}") from None
+    return parser
+
+
+def _clean(value: Any) -> Any:
+    """Blank-node ids and empty values removed, recursively."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key == "extras" and isinstance(item, list):
+                item = [e for e in item if not _BNODE.match(str(e.get("value", "")))
+                        and e.get("value") not in (None, "")]
+            item = _clean(item)
+            if item in (None, "") or (isinstance(item, str) and _BNODE.match(item)):
+                continue
+            out[key] = item
+        return out
+    if isinstance(value, list):
+        return [_clean(v) for v in value
+                if not (isinstance(v, str) and _BNODE.match(v))]
+    return value
+
+
+def _extra(pkg: dict, key: str) -> Any:
+    return next((e.get("value") for e in pkg.get("extras") or [] if e.get("key") == key),
+                None)
+
+
+def guid_of(pkg: dict) -> str:
+    """The dataset URI, else its identifier, else a digest of its title."""
+    for value in (_extra(pkg, "uri"), _extra(pkg, "identifier"), pkg.get("identifier")):
+        if value:
+            return str(value)
+    title = str(pkg.get("title") or json.dumps(pkg, sort_keys=True, ensure_ascii=False))
+    return "title:" + hashlib.sha1(title.encode("utf-8")).hexdigest()
+
+
+def _content(pkg: dict) -> str:
+    return json.dumps(pkg, ensure_ascii=False, sort_keys=True)
+
+
+# -- data.json (DCAT-US) --------------------------------------------------------------
+
+def _data_json_datasets(text: str, where: str) -> list[dict]:
+    try:
+        doc = json.loads(text)
+    except ValueError as e:
+        raise SourceError(f"{where}: JSON ไม่ถูกต้อง ({e})",
+                          f"{where}: invalid JSON ({e})") from None
+    datasets = doc if isinstance(doc, list) else (
+        doc.get("dataset") if isinstance(doc, dict) else None)
+    if not isinstance(datasets, list):
+        raise SourceError(
+            f"{where}: ไม่ใช่ data.json ของ DCAT-US (ไม่มีรายการ \"dataset\")",
+            f"{where}: not a DCAT-US data.json (no \"dataset\" list)")
+    return [d for d in datasets if isinstance(d, dict)]
+
+
+def from_data_json(record: dict) -> dict:
+    """One DCAT-US dataset -> a package dict in the RDF parser's terms."""
+    record = dict(record)
+    if isinstance(record.get("language"), str):
+        record["language"] = [record["language"]]
+    if isinstance(record.get("keyword"), str):
+        record["keyword"] = [k.strip() for k in record["keyword"].split(",")]
+    pkg = converters.dcat_to_ckan(record)
+    renamed = {"dcat_publisher_name": "publisher_name",
+               "dcat_publisher_email": "publisher_email",
+               "dcat_publisher_id": "publisher_identifier", "dcat_issued": "issued",
+               "dcat_modified": "modified", "guid": "identifier",
+               "dcat_creator_name": "creator_name"}
+    extras = [{"key": renamed.get(e["key"], e["key"]), "value": e["value"]}
+              for e in pkg.get("extras", []) if e.get("value") not in (None, "")]
+    contact = record.get("contactPoint") or {}
+    if isinstance(contact, dict):
+        extras.append({"key": "contact_name", "value": contact.get("fn")})
+        extras.append({"key": "contact_email",
+                       "value": str(contact.get("hasEmail") or "").replace("mailto:", "")})
+    temporal = str(record.get("temporal") or "")
+    if "/" in temporal:
+        start, end = temporal.split("/", 1)
+        extras += [{"key": "temporal_start", "value": start},
+                   {"key": "temporal_end", "value": end}]
+    for key, source in (("license", "license"), ("spatial_text", "spatial"),
+                        ("frequency", "accrualPeriodicity"), ("access_rights", "accessLevel"),
+                        ("rights", "rights"), ("uri", "@id")):
+        if isinstance(record.get(source), str):
+            extras.append({"key": key, "value": record[source]})
+    for key in ("theme", "references", "programCode", "bureauCode"):
+        if record.get(key):
+            extras.append({"key": key, "value": json.dumps(record[key], ensure_ascii=False)})
+    pkg["extras"] = [e for e in extras if e.get("value") not in (None, "")]
+    for resource, distribution in zip(pkg.get("resources", []),
+                                      record.get("distribution") or []):
+        if isinstance(distribution, dict) and distribution.get("mediaType"):
+            resource["mimetype"] = distribution["mediaType"]
+        if not resource.get("format") and resource.get("mimetype"):
+            resource["format"] = resource["mimetype"]
+    return pkg
+
+
+# -- the source API -------------------------------------------------------------------
+
+def _next_url(parser: RDFParser, page_url: str) -> str | None:
+    following = parser.next_page()
+    return urllib.parse.urljoin(page_url, following) if following else None
+
+
+def gather(url: str, config: dict, fetch) -> Iterator[tuple[str, str]]:
+    """Yield ``(guid, content)`` for every dataset of the feed, page after page."""
+    seen_pages = set()
+    page_url: str | None = url
+    pages = 0
+    while page_url and page_url not in seen_pages:
+        pages += 1
+        if pages > MAX_PAGES:
+            raise SourceError(
+                f"{url}: ฟีดมีมากกว่า {MAX_PAGES} หน้า (hydra:next) จึงหยุดอ่าน",
+                f"{url}: the feed has more than {MAX_PAGES} pages (hydra:next); stopped")
+        seen_pages.add(page_url)
+        result = fetch(page_url, accept=ACCEPT)
+        where = page_url[:200]
+        fmt = detect_format(result.content, result.content_type, result.final_url)
+        if fmt == "data.json":
+            text = _text(result.content, where)
+            for record in _data_json_datasets(text, where):
+                pkg = _clean(from_data_json(record))
+                yield guid_of(pkg), _content(pkg)
+            return
+        parser = _parse_rdf(result.content, fmt, result.final_url or page_url, fetch)
+        count = 0
+        for pkg in parser.datasets():
+            pkg = _clean(pkg)
+            count += 1
+            yield guid_of(pkg), _content(pkg)
+        following = _next_url(parser, result.final_url or page_url)
+        if count == 0 and pages == 1 and not following:
+            raise SourceError(f"{where}: ไม่พบ dcat:Dataset ในฟีด ({fmt})",
+                              f"{where}: no dcat:Dataset found in the feed ({fmt})")
+        page_url = following
+
+
+def parse(content: str) -> dict:
+    """The package dict of one gathered dataset."""
+    try:
+        pkg = json.loads(content)
+    except (TypeError, ValueError) as e:
+        raise SourceError(f"ระเบียนไม่ใช่ JSON ที่ถูกต้อง ({e})",
+                          f"the record is not valid JSON ({e})") from None
+    if not isinstance(pkg, dict):
+        raise SourceError("ระเบียนไม่ใช่ออบเจ็กต์ JSON", "the record is not a JSON object")
+    return pkg
+
+
+def original_url(source_url: str, guid: str) -> str | None:
+    """The record's own page: its URI when it is a web address."""
+    return guid if str(guid).startswith(("http://", "https://")) else None
