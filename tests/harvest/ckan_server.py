@@ -6,6 +6,7 @@ import copy
 import http.server
 import json
 import threading
+import time
 import urllib.parse
 import uuid
 
@@ -80,6 +81,14 @@ class RemoteCKAN:
                 query = dict(urllib.parse.parse_qsl(parts.query))
                 if parts.path.endswith("/big"):
                     return self._send(b"x" * (2 * 1024 * 1024 + 10), "text/plain")
+                if parts.path.endswith("/redirect"):
+                    self.send_response(302)
+                    self.send_header("Location", query.get("to", "http://10.0.0.1/"))
+                    self.end_headers()
+                    return None
+                if parts.path.endswith("/slow"):
+                    time.sleep(3)
+                    return self._send(b"late", "text/plain")
                 if not parts.path.endswith("/api/3/action/package_search"):
                     return self._send(b"not found", "text/plain", 404)
                 rows, start = int(query.get("rows", 10)), int(query.get("start", 0))

@@ -10,9 +10,14 @@ from ckan.tests.helpers import call_action
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
 from tests.harvest.ckan_server import RemoteCKAN, gdc_package
-from tests.harvest.pipeline_helpers import (HARVEST_PLUGINS, activity_count,
-                                            create_source, harvest_object_count,
-                                            harvested, run)
+from tests.harvest.pipeline_helpers import (
+    HARVEST_PLUGINS,
+    activity_count,
+    create_source,
+    harvest_object_count,
+    harvested,
+    run,
+)
 
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", HARVEST_PLUGINS),
               pytest.mark.usefixtures("with_plugins", "clean_db")]
