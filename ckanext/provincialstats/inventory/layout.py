@@ -6,7 +6,10 @@ read back by the harvester through the same ``COLUMNS``.
 
 Layout (XLSX and CSV alike):
 
-- XLSX: one worksheet named ``SHEET_NAME``; CSV: UTF-8 with a byte-order mark.
+- XLSX: one worksheet named ``SHEET_NAME``, every cell text; CSV: UTF-8 with a
+  byte-order mark, CRLF line ends. A CSV cell that a spreadsheet would run as a formula
+  (starting with ``=``, ``@``, or ``+``/``-`` not followed by a number) is written with
+  a leading apostrophe: read CSV cells through ``unescape_cell``.
 - Row 1 (``HEADER_ROW``) holds the Thai headers of ``COLUMNS`` in that order; data rows
   follow, one per dataset. No other rows, no merged cells.
 - Column order follows the GD Catalog import template (``Temp2_Meta_Record`` /
@@ -160,3 +163,11 @@ def field_for_header(header: str) -> str | None:
         if text == th or text.lower() == en.lower() or text == field:
             return field
     return None
+
+
+def unescape_cell(text: str) -> str:
+    """A CSV cell as written by the export: the apostrophe that keeps a spreadsheet from
+    running a formula (``'=x``, ``'@x``, ``'-x``) removed."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=@+-":
+        return text[1:]
+    return text
