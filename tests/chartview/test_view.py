@@ -12,7 +12,10 @@ from tests.datastore.conftest import DEMO, DS_PLUGINS, upload
 
 CHART_PLUGINS = DS_PLUGINS + " provincialstats_chart"
 
-pytestmark = [pytest.mark.ckan_config("ckan.plugins", CHART_PLUGINS),
+# No URL-check jobs of the quality score here (they are not what these tests are about).
+NO_URL_CHECKS = pytest.mark.ckan_config("ckanext.provincialstats.quality.check_on_update", False)
+
+pytestmark = [pytest.mark.ckan_config("ckan.plugins", CHART_PLUGINS), NO_URL_CHECKS,
               pytest.mark.usefixtures("with_plugins", "clean_datastore")]
 
 

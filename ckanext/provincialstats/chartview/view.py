@@ -51,7 +51,8 @@ def _column(role: str, required: bool):
     def validator(key, data, errors, context):
         fields = _fields(data.get(("resource_id",)), context)
         value = data.get(key)
-        if _empty(value):
+        # Not given: the table's suggestion. An empty series given means one series.
+        if value is tk.missing or value is None or (required and value == ""):
             value = columns.defaults(fields)[role] if fields else ""
         if _empty(value):
             if required:
@@ -157,7 +158,9 @@ def template_variables(context: dict[str, Any], data_dict: dict[str, Any]) -> di
     fields = columns.table_fields(resource["id"]) if resource.get("id") else []
     by_id = {f["id"]: f for f in fields}
     suggested = columns.defaults(fields)
-    config = {k: view.get(k) or suggested[k] for k in CONFIG_KEYS}
+    # A view saved without a series (empty) keeps one series.
+    config = {k: view[k] if k in view and (view[k] or k == "series_column")
+              else suggested[k] for k in CONFIG_KEYS}
     lang = tk.h.lang() or "th"
     series = by_id.get(config["series_column"])
     chart_config = {

@@ -1,0 +1,85 @@
+"""The chart view draws in Chromium under the extension's Content-Security-Policy: the
+demo rice CSVs of two provinces loaded into the DataStore by the extension's loader, a
+``provincialstats_chart`` view created with ``resource_view_create``; one series per
+province, years BE on Thai pages and CE on English ones, no console error, no CSP
+violation (the ``page`` fixture fails the test on any)."""
+import pytest
+from ckan.tests.helpers import call_action
+
+from tests.chartview.conftest import clean_datastore, dataset, queue, sysadmin  # noqa: F401
+from tests.chartview.test_view import CHART_PLUGINS, NO_URL_CHECKS, two_province_csv
+from tests.datastore.conftest import upload
+
+pytestmark = [pytest.mark.ckan_config("ckan.plugins", CHART_PLUGINS), NO_URL_CHECKS,
+              pytest.mark.usefixtures("clean_datastore")]
+
+DRAWN = ".provincialstats-chart-view[data-provincialstats-chart-series]"
+
+
+@pytest.fixture
+def chart(tmp_path, dataset, sysadmin, queue):  # noqa: F811
+    # A column name that is markup: drawn as text, never run.
+    path = two_province_csv(tmp_path)
+    text = path.read_text("utf-8").replace("ผลผลิต (ตัน)", "ผลผลิต <img src=x onerror=alert(1)>")
+    path.write_text(text, "utf-8")
+    resource = upload(dataset, path, sysadmin)
+    queue.run()
+    view = call_action("resource_view_create", {"user": sysadmin["name"]},
+                       resource_id=resource["id"], view_type="provincialstats_chart",
+                       title="ผลผลิตข้าวนาปี", value_column="ผลผลิต <img src=x onerror=alert(1)>")
+    return {"resource": resource, "view": view}
+
+
+def _open(page, live_server, chart, lang):
+    resource = chart["resource"]
+    page.on("dialog", lambda d: pytest.fail("a dialog opened: script ran from table text"))
+    response = page.goto(live_server("/%s/dataset/%s/resource/%s" % (
+        lang, resource["package_id"], resource["id"])))
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    page.wait_for_selector(DRAWN)
+    return page.locator(".provincialstats-chart-view")
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_chart_draws_one_series_per_province(page, live_server, chart, shoot, lang):
+    figure = _open(page, live_server, chart, lang)
+    assert figure.get_attribute("data-provincialstats-chart-series") == "2"
+    assert figure.get_attribute("data-provincialstats-chart-points") == "35"
+    # ECharts drew on its canvas, and the canvas is not blank
+    canvas = figure.locator("canvas").first
+    assert canvas.bounding_box()["height"] > 200
+    painted = page.evaluate("""() => {
+        const c = document.querySelector('.provincialstats-chart-canvas canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; }
+        return n; }""")
+    assert painted > 5000
+    # the drawn values as a table: years in the page's calendar, provinces by name
+    table = figure.locator(".provincialstats-chart-data table")
+    header = table.locator("thead th").all_text_contents()
+    names = ["จันทบุรี", "ปทุมธานี"] if lang == "th" else ["Chanthaburi", "Pathum Thani"]
+    assert header == ["ปี พ.ศ.", *names]
+    first_row = table.locator("tbody tr").first.locator("th, td").all_text_contents()
+    assert first_row[0] == ("2524" if lang == "th" else "1981")
+    assert first_row[1:] == (["47,937", "204,580"])
+    status = figure.locator(".provincialstats-chart-status").text_content()
+    assert ("70" in status)
+    # the markup in the column name stayed text
+    assert page.locator("img[src=x]").count() == 0
+    assert "<img src=x" in figure.locator("figcaption").text_content()
+    paths = shoot(page, "chartview-" + lang)
+    assert all(p.stat().st_size > 10000 for p in paths)
+
+
+def test_bar_chart_after_editing_the_view(page, live_server, chart, sysadmin):  # noqa: F811
+    call_action("resource_view_update", {"user": sysadmin["name"]},
+                id=chart["view"]["id"], resource_id=chart["resource"]["id"],
+                title="bar", chart_type="bar", value_column="เนื้อที่เพาะปลูก (ไร่)",
+                time_column="ปี ค.ศ.", series_column="")
+    figure = _open(page, live_server, chart, "th")
+    assert figure.get_attribute("data-provincialstats-chart-series") == "1"
+    header = figure.locator(".provincialstats-chart-data thead th").all_text_contents()
+    assert header == ["ปี ค.ศ.", "เนื้อที่เพาะปลูก (ไร่)"]
+    # a CE column on a Thai page: Buddhist Era years; both provinces added up
+    row = figure.locator(".provincialstats-chart-data tbody tr").first
+    assert row.locator("th, td").all_text_contents() == ["2524", "{:,}".format(149337 + 576282)]
