@@ -54,4 +54,62 @@ def get_helpers() -> dict[str, Any]:
         "provincialstats_group_title": provincialstats_group_title,
         "provincialstats_label": provincialstats_label,
         "provincialstats_chart": provincialstats_chart,
+        "humanize_entity_type": humanize_entity_type,
+        "provincialstats_type_count_text": provincialstats_type_count_text,
     }
+
+
+# -- pages: CKAN's wording for the extension's record types ----------------------------
+
+def _type_names() -> dict[str, tuple[str, str]]:
+    """Singular and plural names of the record types, in the request's language."""
+    return {
+        "stats_chart": (tk._("official statistics chart"), tk._("official statistics charts")),
+        "province": (tk._("province"), tk._("provinces")),
+        "strategic_issue": (tk._("strategic issue"), tk._("strategic issues")),
+    }
+
+
+@tk.chained_helper
+def humanize_entity_type(next_helper, entity_type: str, object_type: str, purpose: str):
+    """CKAN's ``humanize_entity_type`` with real names for the extension's types
+    ("Official statistics charts", not "Stats_charts"); other types as CKAN says."""
+    names = _type_names().get(object_type)
+    if names is None:
+        return next_helper(entity_type, object_type, purpose)
+    one, many = names
+    texts = {
+        "add link": tk._("Add {singular}"),
+        "breadcrumb": "{Plural}", "content tab": "{Plural}", "facet label": "{Plural}",
+        "main nav": "{Plural}", "page title": "{Plural}",
+        "create label": tk._("Create {singular}"), "create title": tk._("Create {singular}"),
+        "edit label": tk._("Edit {singular}"), "save label": tk._("Save {singular}"),
+        "update label": tk._("Update {singular}"), "view label": tk._("View {singular}"),
+        "search placeholder": tk._("Search {plural}..."),
+        "no any objects": tk._("There are no {plural} on this site yet"),
+        "no description": tk._("There is no description for this {singular}"),
+        "delete confirmation": tk._("Are you sure you want to delete this {singular}?"),
+        "no label": tk._("No {singular}"),
+        "my label": tk._("My {plural}"),
+    }
+    text = texts.get(purpose, "{Singular}")
+    return text.format(singular=one, plural=many, Singular=one[:1].upper() + one[1:],
+                       Plural=many[:1].upper() + many[1:])
+
+
+def provincialstats_type_count_text(object_type: str, count: int, query: str = "") -> str:
+    """"1 official statistics chart found", "3 ... found for "x"" in the request's
+    language, or None for types CKAN words itself."""
+    names = _type_names().get(object_type)
+    if names is None:
+        return None
+    one, many = names
+    if not count:
+        return (tk._('No {plural} found for "{query}"') if query
+                else tk._("No {plural} found")).format(plural=many, query=query)
+    if query:
+        text = tk.ungettext('{number} {singular} found for "{query}"',
+                            '{number} {plural} found for "{query}"', count)
+    else:
+        text = tk.ungettext("{number} {singular} found", "{number} {plural} found", count)
+    return text.format(number=count, singular=one, plural=many, query=query)

@@ -133,6 +133,8 @@ def _watch(page, problems: list[str]) -> None:
     page.on("console", on_console)
     page.on("pageerror", lambda exc: problems.append(f"uncaught error on {page.url}: {exc}"))
     page.on("requestfailed", on_request_failed)
+    page.on("response", lambda r: r.status >= 400 and problems.append(
+        f"HTTP {r.status} on {page.url}: {r.request.method} {r.url}"))
 
 
 @pytest.fixture
