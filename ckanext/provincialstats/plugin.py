@@ -24,6 +24,7 @@ class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
@@ -86,8 +87,26 @@ class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
         from ckanext.provincialstats.quality.jobs import dataset_changed as quality_changed
         quality_changed(pkg_dict)
 
+    def after_dataset_search(self, search_results, search_params):
+        from ckanext.provincialstats.facets import label_search_facets
+        return label_search_facets(search_results)
+
+    # IFacets (the extension's fields with schema labels, on every dataset list)
+    def dataset_facets(self, facets_dict, package_type):
+        from ckanext.provincialstats.facets import facet_titles
+        return facet_titles(facets_dict)
+
+    def group_facets(self, facets_dict, group_type, package_type):
+        from ckanext.provincialstats.facets import facet_titles
+        return facet_titles(facets_dict)
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        from ckanext.provincialstats.facets import facet_titles
+        return facet_titles(facets_dict)
+
     # IMiddleware (the DataStore dump: Thai-safe CSV, XLSX, JSON, keyset paging; the CSP)
     def make_middleware(self, app, config):
         from ckanext.provincialstats import csp
         from ckanext.provincialstats.datastore.views import install_dump
-        return csp.install(install_dump(app))
+        from ckanext.provincialstats.views.pages import install as install_pages
+        return install_pages(csp.install(install_dump(app)))
