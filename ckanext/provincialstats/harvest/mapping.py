@@ -213,7 +213,8 @@ class _Mapper:
             else:
                 self.out[name] = value
                 if isinstance(value, list) and isinstance(raw, (list, str)):
-                    wrong = [v for v in _as_values(raw) if _field_value(field, [v]) is None]
+                    wrong = [v for v in (raw if isinstance(raw, list) else as_list(raw))
+                             if _field_value(field, [v]) is None]
                     if wrong:
                         self.keep(name, wrong)
 

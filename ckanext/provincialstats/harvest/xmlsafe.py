@@ -32,9 +32,10 @@ def _refuse(th: str, en: str):
     return handler
 
 
-def check(data: bytes | str, what: str = "XML") -> None:
+def check(data, what: str = "XML") -> None:
     """Raise :class:`SourceError` (:class:`UnsafeXMLError` for entities and DTDs) unless
-    ``data`` is a well-formed XML document without entity declarations."""
+    ``data`` (bytes, text or a binary file object, read in chunks) is a well-formed XML
+    document without entity declarations."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     parser = expat.ParserCreate()
@@ -59,8 +60,12 @@ def check(data: bytes | str, what: str = "XML") -> None:
 
     parser.StartDoctypeDeclHandler = doctype
     try:
-        for start in range(0, len(data), CHUNK):
-            parser.Parse(data[start:start + CHUNK], False)
+        if hasattr(data, "read"):
+            for chunk in iter(lambda: data.read(CHUNK), b""):
+                parser.Parse(chunk, False)
+        else:
+            for start in range(0, len(data), CHUNK):
+                parser.Parse(data[start:start + CHUNK], False)
         parser.Parse(b"", True)
     except expat.ExpatError as e:
         raise SourceError(
