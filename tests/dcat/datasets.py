@@ -5,10 +5,9 @@ from ckan.tests.helpers import call_action
 from tests.logic.helpers import pilot_provinces, strategic_issue
 
 PROFILES = "euro_dcat_ap_3 provincialstats"
-CONFIG = {
-    "ckanext.dcat.rdf.profiles": PROFILES,
-    "ckanext.dcat.base_uri": "http://test.ckan.net",
-}
+# The quality URL check after a create reads a table these tests do not migrate; its
+# failed read (rolled back to a savepoint) also loses the dataset's search indexing.
+NO_URL_CHECKS = ("ckanext.provincialstats.quality.check_on_update", False)
 
 
 def _common(org, **extra):

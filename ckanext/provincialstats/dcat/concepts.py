@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 
 from ckan import model
-from ckanext.dcat.profiles import DCT, RDF, SKOS
-from ckanext.dcat.utils import catalog_uri
 from rdflib import Graph, Literal, URIRef
 
+from ckanext.dcat.profiles import DCT, RDF, SKOS
+from ckanext.dcat.utils import catalog_uri
 from ckanext.provincialstats import vocab
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -171,6 +171,14 @@ FILE_TYPES = {
     "ODS": ("ODS", None), "RDF": ("RDF", "application/rdf+xml"),
     "TTL": ("RDF_TURTLE", "text/turtle"), "API": None,
 }
+
+
+def ckan_format(file_type: str) -> str:
+    """The CKAN resource format of an EU file-type code (``RDF_TURTLE`` -> ``TTL``)."""
+    for ckan, known in FILE_TYPES.items():
+        if known and known[0] == file_type:
+            return ckan
+    return file_type
 
 
 def add_eu_concept(g: Graph, uri: URIRef, scheme: URIRef, rdf_class=None,

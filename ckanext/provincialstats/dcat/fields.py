@@ -17,10 +17,10 @@ import re
 from typing import Any
 
 import yaml
-from ckanext.dcat.profiles import DCT, RDF, RDFS
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, XSD
 
+from ckanext.dcat.profiles import DCT, RDF, RDFS
 from ckanext.provincialstats.dcat import concepts
 
 # Fields written with DCAT/DCT properties (or derived), never in the own namespace.
@@ -34,8 +34,10 @@ MAPPED_DATASET_FIELDS = {
     "last_year_of_data": "dct:temporal dcat:endDate (CE)",
     "first_year_ce": "dct:temporal dcat:startDate", "last_year_ce": "dct:temporal dcat:endDate",
     "num_years": "dct:temporal (derived)", "created_date": "dct:created",
-    "west_bound_longitude": "dct:spatial dcat:bbox", "east_bound_longitude": "dct:spatial dcat:bbox",
-    "north_bound_longitude": "dct:spatial dcat:bbox", "south_bound_longitude": "dct:spatial dcat:bbox",
+    "west_bound_longitude": "dct:spatial dcat:bbox",
+    "east_bound_longitude": "dct:spatial dcat:bbox",
+    "north_bound_longitude": "dct:spatial dcat:bbox",
+    "south_bound_longitude": "dct:spatial dcat:bbox",
 }
 # Fields written with a DCAT/DCT property AND kept in the own namespace, because the
 # standard property loses the exact GD Catalog value (kept for a lossless round trip).

@@ -20,6 +20,9 @@ import datetime
 import re
 
 from ckan.plugins import toolkit
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import Namespace
+
 from ckanext.dcat.profiles import (
     DCAT,
     DCT,
@@ -32,9 +35,6 @@ from ckanext.dcat.profiles import (
     RDFProfile,
 )
 from ckanext.dcat.utils import resource_uri
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import Namespace
-
 from ckanext.provincialstats import vocab
 from ckanext.provincialstats.dcat import concepts, fields
 
@@ -313,10 +313,19 @@ class ProvincialStatsProfile(RDFProfile):
         if created:
             dataset_dict["created_date"] = created[:10]
         for resource in dataset_dict.get("resources", []):
-            uri = resource.get("uri")
-            if uri:
-                self._own_fields_in(resource, URIRef(uri), fields.own_fields(resource=True))
+            self._distribution_in(resource)
         return dataset_dict
+
+    def _distribution_in(self, resource):
+        fmt = str(resource.get("format") or "")
+        if fmt.startswith(concepts.EU + "file-type/"):
+            resource["format"] = concepts.ckan_format(fmt.rsplit("/", 1)[1])
+        mimetype = str(resource.get("mimetype") or "")
+        if "iana.org/assignments/media-types/" in mimetype:
+            resource["mimetype"] = mimetype.split("/media-types/", 1)[1]
+        if resource.get("uri"):
+            self._own_fields_in(resource, URIRef(resource["uri"]),
+                                fields.own_fields(resource=True))
 
     def _concept_code(self, obj, scheme):
         """The code of a concept of ``scheme``: from its URI, else its notation when it
