@@ -47,7 +47,9 @@ def provincialstats_chart(chart_id: str) -> dict[str, Any] | None:
 
 
 def get_helpers() -> dict[str, Any]:
+    from ckanext.provincialstats.logic.dataset_form import get_helpers as form_helpers
     return {
+        **form_helpers(),  # the dataset form's strategic issue choices
         "provincialstats_choices": provincialstats_choices,
         "provincialstats_province_label": provincialstats_province_label,
         "provincialstats_province_slug": provincialstats_province_slug,

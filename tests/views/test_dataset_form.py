@@ -2,6 +2,7 @@
 (which data types a field is for, which value of its parent asks for a ``*_other``
 field), and the dataset page shows only the fields that have a value."""
 import json
+import re
 from html.parser import HTMLParser
 
 import ckan.plugins.toolkit as tk
@@ -127,3 +128,202 @@ class TestDatasetPage:
                       "Data Support", "Accessible Condition",
                       "Calculation method (Statistical data)"):
             assert empty not in table
+
+
+def _wrapper_html(html, name):
+    """The HTML inside the wrapper of field ``name``."""
+    start = html.index('data-provincialstats-field="%s"' % name)
+    depth, i = 0, html.rindex("<div", 0, start)
+    for match in re.finditer(r"<(/?)div\b", html[i:]):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return html[i:i + match.end()]
+    raise AssertionError("unclosed wrapper of %s" % name)
+
+
+class Sections(HTMLParser):
+    """``sections``: [(legend, [field names])] of the form's sections, in order."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.sections, self._depth, self._legend = [], 0, False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "fieldset":
+            if "data-provincialstats-section" in attrs:
+                self.sections.append(["", []])
+                self._depth = 1
+            elif self._depth:
+                self._depth += 1
+        elif tag == "legend" and self._depth == 1:
+            self._legend = True
+        elif self._depth and "data-provincialstats-field" in attrs:
+            self.sections[-1][1].append(attrs["data-provincialstats-field"])
+
+    def handle_endtag(self, tag):
+        if tag == "fieldset" and self._depth:
+            self._depth -= 1
+        elif tag == "legend":
+            self._legend = False
+
+    def handle_data(self, data):
+        if self._legend:
+            self.sections[-1][0] += data.strip()
+
+
+def _sections(html):
+    return [tuple(section) for section in Sections(html).sections]
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestFormSections:
+    @pytest.mark.parametrize("lang,first,statistics", [
+        ("th", "ชุดข้อมูล", "สำหรับชุดข้อมูลสถิติ"), ("en", "Dataset", "Statistical data")])
+    def test_fields_in_sections_with_headings(self, app, lang, first, statistics):
+        sysadmin = factories.SysadminWithToken()
+        html = app.get("/%s/dataset/new" % lang,
+                       headers={"Authorization": sysadmin["token"]}).body
+        sections = _sections(html)
+        legends = [legend for legend, _names in sections]
+        assert legends[0] == first and statistics in legends
+        by_legend = dict(sections)
+        assert by_legend[first][:3] == ["data_type", "data_type_other", "title"]
+        assert {"first_year_of_data", "last_year_of_data", "official_statistics"} <= set(
+            by_legend[statistics])
+        # every field of the form is in exactly one section
+        placed = [name for _legend, names in sections for name in names]
+        assert sorted(placed) == sorted(f["field_name"] for f in _form_fields())
+        # help in the page's language where the schema gives none
+        help_text = _wrapper_html(html, "first_year_of_data")
+        assert ("ปีพุทธศักราช" if lang == "th" else "in the Buddhist Era") in help_text
+
+    def test_no_inline_style_or_script_in_the_form(self, app):
+        sysadmin = factories.SysadminWithToken()
+        html = app.get("/th/dataset/new", headers={"Authorization": sysadmin["token"]}).body
+        form = html[html.index('id="dataset-edit"'):]
+        form = form[:form.index("</form>")]
+        assert "style=" not in form and "<style" not in form
+        assert "<script" not in form.replace('<script type="application/json"', "")
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestYearsDisplayed:
+    @pytest.mark.parametrize("lang,first,last", [
+        ("th", "พ.ศ. 2560", "พ.ศ. 2566"), ("en", "2017", "2023")])
+    def test_be_years_in_thai_ce_in_english(self, app, lang, first, last):
+        dataset = call_action("package_create", **statistical(
+            first_year_of_data="2560", last_year_of_data="2566"))
+        table = _additional_info_rows(app.get("/%s/dataset/%s" % (lang, dataset["name"])).body)
+        years = re.findall(r'class="provincialstats-year"[^>]*>([^<]+)<', table)
+        assert years == [first, last]
+        # the derived CE rows (for the API) are not repeated on the page
+        assert "(CE)" not in table and "(ค.ศ.)" not in table
+
+
+PASSWORD = "RandomPassword123"
+
+
+def _suggest(app, title, token=None, status=200, **extra):
+    headers = {"Authorization": token} if token else {}
+    response = app.get("/api/3/action/provincialstats_name_suggest",
+                       query_string={"title": title, **extra}, headers=headers, status=status)
+    return response.json
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestDatasetName:
+    def test_thai_title_gives_a_romanised_free_name(self):
+        first = call_action("package_create", **statistical(name="", title="ทุเรียน"))
+        assert first["name"] == "thurian"
+        second = call_action("package_create", **{**statistical(title="ทุเรียน"), "name": None})
+        assert second["name"] == "thurian-2"
+        long = call_action("package_create", **statistical(
+            name="", title="สถิติการผลิตทุเรียน จังหวัดจันทบุรี ปี ๒๕๖๖ (Durian)"))
+        assert long["name"] == "sathiti-kanplit-thurian-changwat-chantburi-pi-2566-durian"
+
+    def test_a_typed_name_is_kept_and_a_title_without_letters_gives_none(self):
+        assert call_action("package_create", **statistical(
+            name="my-rice", title="ทุเรียน"))["name"] == "my-rice"
+        with pytest.raises(tk.ValidationError) as e:
+            call_action("package_create", **statistical(name="", title="!!!"))
+        assert "name" in e.value.error_dict
+
+    def test_suggestion_endpoint(self, app):
+        sysadmin = factories.SysadminWithToken()
+        assert _suggest(app, "ทุเรียน", status=403)["success"] is False  # anonymous
+        assert _suggest(app, "ทุเรียน", sysadmin["token"])["result"]["name"] == "thurian"
+        dataset = call_action("package_create", **statistical(name="thurian"))
+        assert _suggest(app, "ทุเรียน", sysadmin["token"])["result"]["name"] == "thurian-2"
+        # the dataset being edited keeps its own name
+        assert _suggest(app, "ทุเรียน", sysadmin["token"],
+                        id=dataset["id"])["result"]["name"] == "thurian"
+        assert _suggest(app, "###", sysadmin["token"])["result"]["name"] is None
+
+    def test_form_proposes_with_its_own_module_and_saves_without_javascript(self, app):
+        from tests.views.browser import Browser
+        user = factories.Sysadmin(password=PASSWORD)
+        browser = Browser(app)
+        browser.log_in(user["name"], PASSWORD)
+        html = browser.get("/th/dataset/new").body
+        name_input = _wrapper_html(html, "name")
+        assert 'data-module="provincialstats-name-suggest"' in name_input
+        assert "slug-preview-slug" not in html
+        values = {k: v for k, v in statistical(title="ทุเรียนจันทบุรี", name="").items()
+                  if k != "type"}
+        values["owner_org"] = factories.Organization()["id"]
+        browser.submit("/th/dataset/new", values, form={"id": "dataset-edit"},
+                       button=("save", None), status=200)
+        assert call_action("package_show", id="thurian-chantburi")["title"] == "ทุเรียนจันทบุรี"
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestStrategicIssueChoices:
+    @pytest.fixture
+    def issues(self):
+        from tests.logic.helpers import pilot_provinces, strategic_issue
+        pilot_provinces(all_provinces=False)
+        return {
+            "second": strategic_issue("TH-22", 2, title="ท่องเที่ยวเชิงสุขภาพ",
+                                      title_en="Wellness tourism")["name"],
+            "first": strategic_issue("TH-22", 1)["name"],
+            "pathum": strategic_issue("TH-13", 1, title="อุตสาหกรรม")["name"],
+        }
+
+    def test_action_lists_the_provinces_issues_in_order(self, app, issues):
+        result = call_action("provincialstats_strategic_issue_options", province="22")
+        assert [i["name"] for i in result] == [issues["first"], issues["second"]]
+        assert result[1]["title_en"] == "Wellness tourism"
+        both = call_action("provincialstats_strategic_issue_options",
+                           province=["TH-13", "TH-22"])
+        assert [i["name"] for i in both] == [issues["pathum"], issues["first"], issues["second"]]
+        response = app.get("/en/api/3/action/provincialstats_strategic_issue_options",
+                           query_string={"province": "TH-99"}, status=409)
+        assert 'unknown province code "TH-99"' in response.json["error"]["province"][0]
+
+    @pytest.mark.parametrize("lang,title", [("th", "ท่องเที่ยวเชิงสุขภาพ (2566-2570)"),
+                                            ("en", "Wellness tourism (2566-2570)")])
+    def test_edit_form_offers_the_provinces_issues_as_a_list(self, app, issues, lang, title):
+        sysadmin = factories.SysadminWithToken()
+        dataset = call_action("package_create", **statistical(
+            province=["TH-22"], strategic_issue=[issues["first"]]))
+        html = app.get("/%s/dataset/edit/%s" % (lang, dataset["name"]),
+                       headers={"Authorization": sysadmin["token"]}).body
+        field = _wrapper_html(html, "strategic_issue")
+        assert '<select multiple' in field and 'type="text"' not in field
+        options = re.findall(r'<option value="([^"]+)"( selected)?>([^<]*)</option>', field)
+        assert [(v, bool(s)) for v, s, _t in options] == [
+            (issues["first"], True), (issues["second"], False)]
+        assert options[1][2] == title
+
+    def test_new_form_lists_none_until_a_province_is_chosen(self, app, issues):
+        sysadmin = factories.SysadminWithToken()
+        html = app.get("/th/dataset/new", headers={"Authorization": sysadmin["token"]}).body
+        field = _wrapper_html(html, "strategic_issue")
+        assert "<option" not in field
+        assert "provincialstats-strategic-issues-empty" in field

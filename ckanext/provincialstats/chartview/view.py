@@ -136,10 +136,6 @@ def _messages() -> dict[str, str]:
         "rows": tk._("Drawn from {rows} rows."),
         "sum": tk._("sum of the rows on the same point"),
         "mean": tk._("mean of the rows on the same point"),
-        "all": tk._("All rows"),
-        "time": tk._("Time"),
-        "value": tk._("Value"),
-        "series": tk._("Series"),
     }
 
 

@@ -299,6 +299,7 @@ def provincialstats_chart_show(context, data_dict):
 
 def get_actions() -> dict[str, Any]:
     from ckanext.provincialstats.harvest.report import get_actions as harvest_actions
+    from ckanext.provincialstats.logic.dataset_form import get_actions as form_actions
     from ckanext.provincialstats.logic.opendata import get_actions as opendata_actions
     return {
         "provincialstats_vocabulary_list": provincialstats_vocabulary_list,
@@ -307,4 +308,5 @@ def get_actions() -> dict[str, Any]:
         "provincialstats_chart_show": provincialstats_chart_show,
         **harvest_actions(),  # harvest errors and progress
         **opendata_actions(),  # province list, issues, quality; extends province_show
+        **form_actions(),  # dataset form: name suggestion, strategic issue choices
     }

@@ -499,4 +499,6 @@ def get_auth_functions() -> dict[str, Any]:
     functions.update(harvest_auth())
     from ckanext.provincialstats.logic.opendata import get_auth_functions as opendata_auth
     functions.update(opendata_auth())
+    from ckanext.provincialstats.logic.dataset_form import get_auth_functions as form_auth
+    functions.update(form_auth())
     return functions

@@ -1,4 +1,4 @@
-"""URL names the extension generates.
+"""URL names the extension generates (strategic issues; datasets from their title).
 
 CKAN's names are ASCII: lowercase ``a-z``, ``0-9``, ``-`` and ``_``, 2 to 100
 characters (``name_validator``). Generated names are built only from ASCII parts:
@@ -8,6 +8,7 @@ field then reports it as missing, like an empty name typed in the form).
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -54,3 +55,92 @@ def provincialstats_strategic_issue_name(key, data, errors, context):
                                 data.get(("issue_number",), missing))
     if name:
         data[("name",)] = name
+
+
+# -- dataset names from Thai titles ---------------------------------------------------
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_MAX_NAME = 100
+_MAX_TITLE = 500  # characters of a title read for its name (segmentation cost)
+
+
+def romanise(text: str) -> str:
+    """``text`` in ASCII words: Thai words romanised offline with PyThaiNLP's ``royin``
+    engine (Royal Institute system: ทุเรียน -> thurian), other words kept, lower case,
+    joined by ``-``; only ``a-z``, ``0-9`` and ``-`` remain."""
+    from pythainlp.tokenize import word_tokenize
+    from pythainlp.transliterate import romanize
+
+    words = []
+    text = str(text or "")[:_MAX_TITLE].translate(_THAI_DIGITS)
+    for word in word_tokenize(text, engine="newmm", keep_whitespace=False):
+        if re.search(r"[\u0e01-\u0e4e]", word):
+            word = romanize(word, engine="royin")
+        word = re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-")
+        if word:
+            words.append(word)
+    return re.sub(r"-{2,}", "-", "-".join(words))
+
+
+def _shorten(name: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a ``-`` when there is one."""
+    if len(name) <= limit:
+        return name
+    cut = name[:limit]
+    return cut.rsplit("-", 1)[0] if "-" in cut[limit // 2:] else cut
+
+
+def _taken(name: str, own_id: str | None) -> bool:
+    from ckan import model
+    package = model.Package.get(name)
+    return package is not None and package.id != own_id
+
+
+def dataset_name(title: Any, own_id: str | None = None) -> str | None:
+    """A free dataset URL name for ``title`` (``-2``, ``-3``... added when taken by
+    another dataset); None when the title gives no valid name."""
+    if is_empty(title):
+        return None
+    base = _shorten(romanise(str(title)), _MAX_NAME - 4)
+    if not is_valid_name(base):
+        return None
+    name, number = base, 1
+    while _taken(name, own_id) and number < 1000:
+        number += 1
+        name = "%s-%d" % (base, number)
+    return name if is_valid_name(name) else None
+
+
+def provincialstats_dataset_name(key, data, errors, context):
+    """A new dataset without a ``name`` gets one from its title (:func:`dataset_name`);
+    an existing dataset keeps its name."""
+    if not is_empty(data.get(key, missing)):
+        return
+    if context.get("package") is not None or not is_empty(data.get(("id",), missing)):
+        return
+    name = dataset_name(data.get(("title",), missing))
+    if name:
+        data[key] = name
+
+
+@tk.side_effect_free
+def provincialstats_name_suggest(context, data_dict):
+    """The URL name the form proposes for a dataset title: Thai romanised offline
+    (PyThaiNLP ``royin``), free in the catalogue. A dataset created without a name
+    gets the same.
+
+    :param title: the dataset title, e.g. ``สถิติการผลิตทุเรียน``
+    :type title: string
+    :param id: the id of the dataset being edited, whose own name counts as free
+        (optional)
+    :type id: string
+    :returns: ``{"name": "sathiti-kanplit-thurian", "romanised": ...}``; name is null
+        when the title gives none
+    :rtype: dictionary
+    """
+    tk.check_access("provincialstats_name_suggest", context, data_dict)
+    title = data_dict.get("title")
+    if not isinstance(title, str):
+        raise tk.ValidationError({"title": [tk._("Missing value")]})
+    own_id = data_dict.get("id") if isinstance(data_dict.get("id"), str) else None
+    return {"name": dataset_name(title, own_id), "romanised": romanise(title)}

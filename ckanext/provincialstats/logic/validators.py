@@ -36,7 +36,10 @@ from ckanext.provincialstats.logic.converters import (
 )
 from ckanext.provincialstats.logic.group_extras import provincialstats_group_composite
 from ckanext.provincialstats.logic.labels import message
-from ckanext.provincialstats.logic.names import provincialstats_strategic_issue_name
+from ckanext.provincialstats.logic.names import (
+    provincialstats_dataset_name,
+    provincialstats_strategic_issue_name,
+)
 from ckanext.provincialstats.logic.references import (
     provincialstats_dataset_ref,
     provincialstats_organization,
@@ -338,4 +341,5 @@ def get_validators() -> dict[str, Any]:
         "provincialstats_chart_checks": provincialstats_chart_checks,
         "provincialstats_group_composite": provincialstats_group_composite,
         "provincialstats_strategic_issue_name": provincialstats_strategic_issue_name,
+        "provincialstats_dataset_name": provincialstats_dataset_name,
     }

@@ -14,6 +14,11 @@
  *
  * Options
  *   typeField - the name of the data type field (default: data_type)
+ *   dataType  - the data type itself, where the form has no such field (a resource
+ *               form gets its dataset's)
+ *
+ * A section (fieldset[data-provincialstats-section]) with no field left to show is
+ * hidden too.
  */
 this.ckan.module('provincialstats-dataset-form', function ($) {
   'use strict';
@@ -32,7 +37,8 @@ this.ckan.module('provincialstats-dataset-form', function ($) {
 
   return {
     options: {
-      typeField: 'data_type'
+      typeField: 'data_type',
+      dataType: ''
     },
 
     initialize: function () {
@@ -93,10 +99,16 @@ this.ckan.module('provincialstats-dataset-form', function ($) {
     },
 
     update: function () {
-      var dataType = this.values(this.options.typeField)[0] || '';
+      var dataType = this.options.dataType ? String(this.options.dataType)
+        : (this.values(this.options.typeField)[0] || '');
       $.each(this.fields, function (name, field) {
         this.show(field, this.applies(name, dataType));
       }.bind(this));
+      this.el.find('fieldset[data-provincialstats-section]').each(function (index, node) {
+        var section = $(node);
+        section.prop('hidden',
+          section.children('[data-provincialstats-field]').not('[hidden]').length === 0);
+      });
     },
 
     show: function (field, visible) {
