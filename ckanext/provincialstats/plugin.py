@@ -57,8 +57,9 @@ class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
     # ITemplateHelpers
     def get_helpers(self):
         from ckanext.provincialstats.datastore.helpers import get_helpers as datastore_helpers
+        from ckanext.provincialstats.harvest.report import get_helpers as harvest_helpers
         from ckanext.provincialstats.helpers import get_helpers
-        return {**get_helpers(), **datastore_helpers()}
+        return {**get_helpers(), **datastore_helpers(), **harvest_helpers()}
 
     # IBlueprint
     def get_blueprint(self):

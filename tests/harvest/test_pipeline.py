@@ -53,7 +53,7 @@ def remote():
 def _source(remote, org, **config):
     config.setdefault("default_provinces", ["TH-13"])
     config.setdefault("organization", org["name"])
-    return create_source(remote.url, config)
+    return create_source(remote.url, config, owner_org=org["id"])
 
 
 def _modified(datasets):

@@ -174,6 +174,24 @@ def provincialstats_harvest_progress(context, data_dict):
     return result
 
 
+def helper_errors(source_id, limit=100):
+    """The errors and progress of a source's latest job for its page (first ``limit``
+    rows; the CSV has them all)."""
+    context = {"user": tk.g.user, "auth_user_obj": tk.g.userobj}
+    try:
+        errors = tk.get_action("provincialstats_harvest_errors")(
+            dict(context), {"id": source_id, "limit": limit})
+        progress_ = tk.get_action("provincialstats_harvest_progress")(
+            dict(context), {"id": source_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+    return {"errors": errors, "progress": progress_}
+
+
+def get_helpers():
+    return {"provincialstats_harvest_report": helper_errors}
+
+
 def _can_see_source(context, data_dict):
     return tk.check_access("harvest_source_show", context, {"id": data_dict.get("id")})
 
