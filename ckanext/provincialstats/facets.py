@@ -37,12 +37,20 @@ def facet_titles(facets_dict: "OrderedDict[str, Any]") -> "OrderedDict[str, Any]
             field = schema_field(schema, name)
             if field:
                 facets_dict[name] = label_text(field.get("label"))
-        elif name in stock:
+        elif stock.get(name):
             facets_dict[name] = stock[name]
+        elif name in stock:
+            facets_dict[name] = _ckan_titles()[name]
     for name, title in stock.items():
         if name not in facets_dict and name != "groups":
             facets_dict[name] = title
     return facets_dict
+
+
+def _ckan_titles() -> dict[str, str]:
+    """CKAN's own facet titles (as its search views set them)."""
+    return {"organization": tk._("Organizations"), "res_format": tk._("Formats"),
+            "tags": tk._("Tags"), "license_id": tk._("Licenses")}
 
 
 def _choice_labels(choices) -> dict[str, str]:

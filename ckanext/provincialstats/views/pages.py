@@ -18,6 +18,7 @@ from typing import Any
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib.helpers import Page
 from flask import Blueprint, Response, request
 
 from ckanext.provincialstats import vocab
@@ -149,7 +150,7 @@ def dataset_list(base_fq: str, fields, endpoint: str, **url_args) -> dict[str, A
         params["page"] = page
         return tk.h.url_for(endpoint, **url_args, **params)
 
-    pager = tk.h.Page(collection=result["results"], page=page, url=pager_url,
+    pager = Page(collection=result["results"], page=page, url=pager_url,
                       item_count=result["count"], items_per_page=PAGE_SIZE)
     pager.items = result["results"]
     base_url = tk.h.url_for(endpoint, **url_args)
