@@ -113,26 +113,32 @@ def _whole_names() -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=None)
-def _text_patterns() -> tuple[tuple[re.Pattern, str], ...]:
-    """(pattern, ISO code) for names inside running text, longest names first."""
-    found = []
+def _text_patterns() -> tuple[tuple[re.Pattern, dict[str, str]], ...]:
+    """Three alternations (Thai; English any case; English names that are also words,
+    with their capital), longest names first, each with its name key -> ISO code."""
+    thai: dict[str, str] = {}
+    english: dict[str, str] = {}
+    english_cased: dict[str, str] = {}
     for p in vocab.provinces():
         code = p["iso_code"]
-        thai = [p["name_th"]] + [v for v in VARIANTS.get(code, ()) if _is_thai(v)]
-        for name in thai:
-            if name in AMBIGUOUS_TH:
-                found.append((len(name), _PREFIX_TH + re.escape(name), 0, code))
+        for name in (p["name_th"], p["name_en"]) + VARIANTS.get(code, ()):
+            if _is_thai(name):
+                thai[name] = code
             else:
-                found.append((len(name), "(?:%s)?%s" % (_PREFIX_TH, re.escape(name)),
-                              0, code))
-        english = [p["name_en"]] + [v for v in VARIANTS.get(code, ()) if not _is_thai(v)]
-        for name in english:
-            words = re.split(r"[\s\-]+", name)
-            body = r"[\s\-]?".join(re.escape(w) for w in words)
-            flags = 0 if name in AMBIGUOUS_EN else re.I
-            found.append((len(name), r"(?<![A-Za-z])%s(?![A-Za-z])" % body, flags, code))
-    found.sort(key=lambda item: -item[0])
-    return tuple((re.compile(pattern, flags), code) for _, pattern, flags, code in found)
+                (english_cased if name in AMBIGUOUS_EN else english)[name] = code
+
+    def english_pattern(names, flags):
+        bodies = [r"[\s\-]?".join(re.escape(w) for w in re.split(r"[\s\-]+", n))
+                  for n in sorted(names, key=len, reverse=True)]
+        return (re.compile(r"(?<![A-Za-z])(%s)(?![A-Za-z])" % "|".join(bodies), flags),
+                {_key(n): c for n, c in names.items()})
+
+    by_length = sorted(thai, key=len, reverse=True)
+    plain = [re.escape(n) for n in by_length if n not in AMBIGUOUS_TH]
+    thai_pattern = re.compile(r"(?:%s)(%s)|(%s)" % (
+        _PREFIX_TH, "|".join(re.escape(n) for n in by_length), "|".join(plain)))
+    return ((thai_pattern, {_key(n): c for n, c in thai.items()}),
+            english_pattern(english, re.I), english_pattern(english_cased, 0))
 
 
 def _is_thai(text: str) -> bool:
@@ -171,12 +177,13 @@ def provinces_in_text(text: Any) -> list[str]:
         if vocab.province("TH-" + match[1]):
             hits.append((match.start(), "TH-" + match[1]))
             taken.append(match.span())
-    for pattern, code in _text_patterns():
+    for pattern, codes in _text_patterns():
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue  # inside a longer name already found
-            hits.append((start, code))
+            name = next(g for g in match.groups() if g)
+            hits.append((start, codes[_key(name)]))
             taken.append((start, end))
     return _unique(code for _, code in sorted(hits))
 
