@@ -41,8 +41,8 @@ CKAN_PORT=${CKAN_PORT:-5000}
 PG_SOCKET_DIR=/var/run/postgresql
 DB_PASSWORD=pass
 PLUGINS="activity provincialstats_search provincialstats scheming_datasets scheming_groups \
-dcat harvest ckan_harvester dcat_rdf_harvester provincialstats_ckan provincialstats_dcat \
-provincialstats_sheet datastore datatables_view provincialstats_chart"
+dcat structured_data harvest ckan_harvester dcat_rdf_harvester provincialstats_ckan \
+provincialstats_dcat provincialstats_sheet datastore datatables_view provincialstats_chart"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
