@@ -16,6 +16,14 @@ from tests.schemas.test_dataset import statistical
 ANON = {"user": "", "ignore_auth": False}
 
 
+@pytest.fixture(autouse=True)
+def in_a_request(app):
+    """The actions run as the API runs them: inside a request (search facet labels
+    read the request's language)."""
+    with app.flask_app.test_request_context():
+        yield
+
+
 def _dataset(user, org, name, provinces, private=False, **extra):
     return call_action("package_create", {"user": user, "ignore_auth": False},
                        **statistical(name=name, owner_org=org, province=provinces,
@@ -108,3 +116,30 @@ class TestErrorsOverHttp:
         hidden = app.get("/api/3/action/provincialstats_quality_show?id=hidden",
                          status=403)
         assert hidden.json["error"]["__type"] == "Authorization Error"
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestBoundedQueries:
+    def test_issue_list_and_quality_summary_do_not_query_per_dataset(self, migrate_db_for):
+        migrate_db_for("provincialstats")
+        pilot = pilot_provinces(all_provinces=False)
+        editor, org = pilot["TH-22"]["editor"], pilot["TH-22"]["org"]
+        issue = strategic_issue("TH-22", 1)["name"]
+        _dataset(editor, org, "first", ["TH-22"], strategic_issue=[issue])
+
+        def measure():
+            with count_queries() as issues:
+                call_action("provincialstats_strategic_issue_list", dict(ANON),
+                            province="TH-22")
+            with count_queries() as summary:
+                result = call_action("provincialstats_quality_summary", dict(ANON),
+                                     by="province")
+            return issues(), summary(), result["count"]
+
+        few = measure()
+        for i in range(5):
+            _dataset(editor, org, f"more-{i}", ["TH-22", "TH-13"], strategic_issue=[issue])
+        many = measure()
+        assert few[2] == 1 and many[2] == 6
+        assert many[:2] == few[:2]

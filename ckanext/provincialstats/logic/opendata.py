@@ -14,7 +14,7 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.logic.schema import validator_args
-from sqlalchemy import func
+from sqlalchemy import and_, func
 from sqlalchemy.orm import aliased
 
 from ckanext.provincialstats import vocab
@@ -140,18 +140,25 @@ def provincialstats_province_list(context, data_dict):
 
 def _issues(province: str | None = None, plan_period: str | None = None
             ) -> list[dict[str, Any]]:
-    """Active strategic issue records with their extras, in one query."""
+    """Active strategic issue records with their extras (of one province), in one
+    query."""
     extras = (
         model.Session.query(
             model.GroupExtra.group_id.label("group_id"),
             func.json_object_agg(model.GroupExtra.key, model.GroupExtra.value).label("x"))
-        .filter(model.GroupExtra.state == "active")
+        .join(model.Group, model.Group.id == model.GroupExtra.group_id)
+        .filter(model.GroupExtra.state == "active", model.Group.type == "strategic_issue")
         .group_by(model.GroupExtra.group_id).subquery())
-    rows = (model.Session.query(model.Group, extras.c.x)
-            .outerjoin(extras, extras.c.group_id == model.Group.id)
-            .filter(model.Group.type == "strategic_issue", model.Group.state == "active",
-                    model.Group.is_organization.is_(False))
-            .all())
+    query = (model.Session.query(model.Group, extras.c.x)
+             .outerjoin(extras, extras.c.group_id == model.Group.id)
+             .filter(model.Group.type == "strategic_issue", model.Group.state == "active",
+                     model.Group.is_organization.is_(False)))
+    if province:
+        of_province = aliased(model.GroupExtra)
+        query = query.join(of_province, and_(
+            of_province.group_id == model.Group.id, of_province.key == "province",
+            of_province.state == "active", of_province.value == province))
+    rows = query.all()
     out = []
     for group, x in rows:
         x = x or {}
