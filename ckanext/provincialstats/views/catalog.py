@@ -1,13 +1,20 @@
-"""A province's catalogue: ``/province/<name>/catalog.<fmt>`` (``<name>`` the province
-record's name, ``chanthaburi``, or its code, ``TH-22``) is ckanext-dcat's catalogue
-restricted to the datasets of that province (``fq=province:TH-22``), with the same
-profiles, formats, ``q``/``fq``/``modified_since`` parameters and hydra paging.
+"""A province's catalogue, and the Turtle catalogue pages from the chunk cache.
 
-With ``ckanext.dcat.enable_content_negotiation`` ckanext-dcat takes ``/`` and
-``/dataset/<id>`` and, for a browser, calls CKAN's stock home and dataset views
-directly, skipping any view another plugin put on those endpoints (this extension's
-home page). :func:`html_fallback` sends those requests to the endpoints' current
-views instead."""
+``/province/<name>/catalog.<fmt>`` (``<name>`` the province record's name,
+``chanthaburi``, or its code, ``TH-22``) is ckanext-dcat's catalogue restricted to the
+datasets of that province (``fq=province:"TH-22"``), with the same profiles, formats,
+``q``/``fq``/``modified_since`` parameters and hydra paging.
+
+Before each request (:func:`dcat_requests`):
+
+- ckanext-dcat's ``/catalog.ttl`` (and ``/`` negotiated to Turtle) is answered from
+  :mod:`ckanext.provincialstats.dcat.turtle_cache` (the same graph; unchanged datasets
+  are not serialised again);
+- with ``ckanext.dcat.enable_content_negotiation`` ckanext-dcat takes ``/`` and
+  ``/dataset/<id>`` and, for a browser, calls CKAN's stock home and dataset views
+  directly, skipping any view another plugin put on those endpoints (this extension's
+  home page): such requests go to the endpoints' current views instead.
+"""
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
@@ -16,21 +23,13 @@ from flask import Blueprint, current_app, make_response, request
 from ckanext.dcat.exceptions import RDFProfileException
 from ckanext.dcat.utils import CONTENT_TYPES, _get_package_type, check_access_header
 from ckanext.provincialstats import vocab
+from ckanext.provincialstats.dcat.turtle_cache import catalog_turtle
 
 catalog = Blueprint("provincialstats_catalog", __name__)
 
 
-def province_catalog(name: str, _format: str):
-    entry = vocab.province_by_slug(name) or vocab.province(name)
-    if entry is None:
-        return tk.abort(404, tk._("Province not found"))
-    if _format not in CONTENT_TYPES:
-        return tk.abort(404, tk._('Unknown RDF format "%(format)s" (use one of: %(formats)s)')
-                        % {"format": _format, "formats": ", ".join(CONTENT_TYPES)})
+def _catalog_response(_format: str, fq: str | None):
     args = tk.request.args
-    fq = f'province:"{entry["iso_code"]}"'
-    if args.get("fq"):
-        fq = f"{fq} AND ({args['fq']})"
     profiles = args.get("profiles")
     data_dict = {
         "page": args.get("page"),
@@ -41,7 +40,7 @@ def province_catalog(name: str, _format: str):
         "profiles": profiles.split(",") if profiles else None,
     }
     try:
-        body = tk.get_action("dcat_catalog_show")({}, data_dict)
+        body = catalog_turtle({}, data_dict)
     except (tk.ValidationError, RDFProfileException) as e:
         return tk.abort(409, str(e))
     response = make_response(body)
@@ -49,23 +48,40 @@ def province_catalog(name: str, _format: str):
     return response
 
 
+def province_catalog(name: str, _format: str):
+    entry = vocab.province_by_slug(name) or vocab.province(name)
+    if entry is None:
+        return tk.abort(404, tk._("Province not found"))
+    if _format not in CONTENT_TYPES:
+        return tk.abort(404, tk._('Unknown RDF format "%(format)s" (use one of: %(formats)s)')
+                        % {"format": _format, "formats": ", ".join(CONTENT_TYPES)})
+    fq = f'province:"{entry["iso_code"]}"'
+    if tk.request.args.get("fq"):
+        fq = f"{fq} AND ({tk.request.args['fq']})"
+    return _catalog_response(_format, fq)
+
+
 catalog.add_url_rule("/province/<name>/catalog.<_format>", view_func=province_catalog)
 
 
-def html_fallback():
-    """Before a request: ckanext-dcat's negotiated ``/`` and ``/dataset/<id>`` asked
-    for HTML go to the current ``home.index`` / ``dataset.read`` views."""
+def dcat_requests():
+    """Before a request: see the module docstring."""
     if request.endpoint not in ("dcat.read_catalog", "dcat.read_dataset"):
         return None
     args = request.view_args or {}
-    if args.get("_format") or check_access_header():
-        return None
-    views = current_app.view_functions
+    _format = args.get("_format") or check_access_header()
     if request.endpoint == "dcat.read_catalog":
-        return views["home.index"]()
-    return views["dataset.read"](package_type=_get_package_type(args["_id"]), id=args["_id"])
+        if not _format:
+            return current_app.view_functions["home.index"]()
+        if _format == "ttl":
+            return _catalog_response("ttl", request.args.get("fq"))
+        return None
+    if _format:
+        return None
+    return current_app.view_functions["dataset.read"](
+        package_type=_get_package_type(args["_id"]), id=args["_id"])
 
 
 @catalog.record_once
-def _install_html_fallback(state):
-    state.app.before_request(html_fallback)
+def _install_dcat_requests(state):
+    state.app.before_request(dcat_requests)

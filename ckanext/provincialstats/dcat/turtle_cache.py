@@ -1,0 +1,137 @@
+"""The Turtle catalogue page (``/catalog.ttl``, ``/province/<name>/catalog.ttl``) built
+from per-dataset Turtle chunks kept in Redis, so an unchanged dataset is not serialised
+again on the next crawl.
+
+A page is: the ``@prefix`` lines, the catalogue and hydra paging (serialised on every
+request), then one chunk per dataset: the dataset's own graph (its distributions,
+concepts, publisher, contact...) serialised alone. Chunks are keyed on everything the
+chunk is made from: the profiles, the base URI, the dataset's id and
+``metadata_modified``, the organization as indexed and the labels of the strategic issues
+it names, plus :data:`VERSION` (bumped when the profile's output changes). Entries expire
+after ``ckanext.provincialstats.dcat.cache_ttl`` seconds (0: no cache). A dataset graph
+is built and dropped one at a time, so the web process holds one dataset's graph, not a
+page's, whatever ``ckanext.dcat.datasets_per_page`` is.
+
+Other formats, ``ckanext.dcat.expose_subcatalogs`` and any chunk whose prefixes would
+clash with another's go through ckanext-dcat's own ``dcat_catalog_show`` unchanged.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+
+import ckan.plugins.toolkit as tk
+from ckan.lib.redis import connect_to_redis
+from rdflib import URIRef
+
+from ckanext.dcat.logic import _pagination_info, _search_ckan_datasets
+from ckanext.dcat.processors import RDFSerializer
+from ckanext.dcat.profiles import DCAT
+from ckanext.dcat.utils import catalog_uri, dataset_uri
+from ckanext.provincialstats.dcat import concepts
+
+log = logging.getLogger(__name__)
+
+VERSION = "1"
+TTL_OPTION = "ckanext.provincialstats.dcat.cache_ttl"
+_PREFIX = re.compile(r"^@prefix ([\w.-]*): <([^>]*)> \.$")
+
+
+def _ttl() -> int:
+    return int(tk.config.get(TTL_OPTION) or 0)
+
+
+def _split(turtle: str) -> tuple[dict[str, str], str]:
+    """(prefix -> IRI, the statements) of rdflib's Turtle output."""
+    prefixes, body = {}, []
+    for line in turtle.splitlines():
+        match = _PREFIX.match(line)
+        if match:
+            prefixes[match.group(1)] = match.group(2)
+        else:
+            body.append(line)
+    return prefixes, "\n".join(body).strip()
+
+
+class _Clash(Exception):
+    """Two chunks bind one prefix to different namespaces."""
+
+
+def _merge(into: dict[str, str], prefixes: dict[str, str]) -> None:
+    for prefix, iri in prefixes.items():
+        if into.setdefault(prefix, iri) != iri:
+            raise _Clash(prefix)
+
+
+def _key(dataset: dict, profiles: list[str] | None, issues: dict) -> str:
+    org = dataset.get("organization") or {}
+    labels = [(n, issues.get(n, {}).get("title"), issues.get(n, {}).get("title_en"))
+              for n in dataset.get("strategic_issue") or []]
+    parts = [VERSION, catalog_uri(), ",".join(profiles or ["<config>"]),
+             tk.config.get("ckanext.dcat.rdf.profiles") or "",
+             dataset["id"], dataset.get("metadata_modified") or "",
+             org.get("name") or "", org.get("title") or "", json.dumps(labels)]
+    digest = hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
+    site = tk.config.get("ckan.site_id") or "ckan"
+    return f"{site}:provincialstats:dcat:ttl:{digest}"
+
+
+def _chunk(dataset: dict, profiles) -> tuple[dict[str, str], str]:
+    serializer = RDFSerializer(profiles=profiles)
+    serializer.graph_from_dataset(dataset)
+    return _split(serializer.g.serialize(format="turtle"))
+
+
+def catalog_turtle(context: dict, data_dict: dict) -> str:
+    """The Turtle of one catalogue page (``data_dict`` as ``dcat_catalog_show`` takes)."""
+    tk.check_access("dcat_catalog_show", context, data_dict)
+    if data_dict.get("format") != "ttl" or _ttl() <= 0 or \
+            tk.asbool(tk.config.get("ckanext.dcat.expose_subcatalogs")):
+        return tk.get_action("dcat_catalog_show")(context, data_dict)
+    profiles = data_dict.get("profiles")
+    query = _search_ckan_datasets(context, data_dict)
+    datasets = query["results"]
+    head = RDFSerializer(profiles=profiles)
+    catalog_ref = head.graph_from_catalog({})
+    for dataset in datasets:
+        head.g.add((catalog_ref, DCAT.dataset, URIRef(dataset_uri(dataset))))
+    paging = _pagination_info(query, data_dict)
+    if paging:
+        head._add_pagination_triples(paging)
+    prefixes, head_body = _split(head.g.serialize(format="turtle"))
+    del head
+
+    issues = concepts.strategic_issues() if any(d.get("strategic_issue")
+                                                for d in datasets) else {}
+    keys = [_key(d, profiles, issues) for d in datasets]
+    redis = connect_to_redis()
+    try:
+        cached = redis.mget(keys) if keys else []
+    except Exception as e:  # Redis down: serialise everything
+        log.warning("DCAT cache not read: %s", e)
+        cached, redis = [None] * len(keys), None
+    bodies, fresh = [], {}
+    try:
+        for dataset, key, hit in zip(datasets, keys, cached):
+            if hit is not None:
+                chunk_prefixes, body = json.loads(hit)
+            else:
+                chunk_prefixes, body = _chunk(dataset, profiles)
+                fresh[key] = json.dumps([chunk_prefixes, body])
+            _merge(prefixes, chunk_prefixes)
+            bodies.append(body)
+    except _Clash as e:
+        log.warning("DCAT cache: prefix %s bound twice; page serialised whole", e)
+        return tk.get_action("dcat_catalog_show")(context, data_dict)
+    if fresh and redis is not None:
+        try:
+            with redis.pipeline() as pipe:
+                for key, value in fresh.items():
+                    pipe.set(key, value, ex=_ttl())
+                pipe.execute()
+        except Exception as e:
+            log.warning("DCAT cache not written: %s", e)
+    lines = [f"@prefix {p}: <{iri}> ." for p, iri in sorted(prefixes.items())]
+    return "\n".join(lines) + "\n\n" + "\n\n".join([head_body] + bodies) + "\n"

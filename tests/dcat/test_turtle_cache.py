@@ -1,0 +1,83 @@
+"""/catalog.ttl from per-dataset Turtle chunks kept in Redis: the same graph as
+ckanext-dcat's own serialisation, and an unchanged dataset is not serialised again."""
+import pytest
+import rdflib
+from ckan.tests.helpers import call_action
+from rdflib.compare import isomorphic
+
+from ckanext.provincialstats.dcat import turtle_cache
+from tests.dcat import datasets, shacl
+from tests.logic.helpers import PLUGINS
+
+TTL = "ckanext.provincialstats.dcat.cache_ttl"
+
+
+@pytest.fixture
+def chunk_builds(monkeypatch):
+    built = []
+    real = turtle_cache._chunk
+
+    def counting(dataset, profiles):
+        built.append(dataset["name"])
+        return real(dataset, profiles)
+
+    monkeypatch.setattr(turtle_cache, "_chunk", counting)
+    return built
+
+
+def graph(app, url="/catalog.ttl"):
+    return rdflib.Graph().parse(data=app.get(url).body, format="turtle")
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS + " dcat")
+@pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", datasets.PROFILES)
+@pytest.mark.ckan_config(*datasets.NO_URL_CHECKS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestTurtleCache:
+    def test_cached_page_is_the_same_graph_as_ckanext_dcats(self, app, ckan_config,
+                                                             monkeypatch, chunk_builds):
+        datasets.create_rich_catalogue()
+        first, second = graph(app), graph(app)
+        assert len(chunk_builds) == 3
+        monkeypatch.setitem(ckan_config, TTL, 0)
+        stock_path = graph(app)
+        assert len(chunk_builds) == 3
+        assert isomorphic(first, stock_path)
+        assert isomorphic(second, stock_path)
+        if shacl.SHAPES.exists():
+            assert shacl.results(second, "full_and_ranges") == []
+
+    def test_only_changed_datasets_are_serialised_again(self, app, chunk_builds):
+        rice, parcels, schools = datasets.create_rich_catalogue()
+        graph(app)
+        assert sorted(chunk_builds) == sorted(d["name"] for d in (rice, parcels, schools))
+        chunk_builds.clear()
+        graph(app)
+        assert chunk_builds == []
+        call_action("package_patch", {"ignore_auth": True}, id=parcels["id"],
+                    title="แปลงที่ดิน (ปรับปรุง)")
+        g = graph(app)
+        assert chunk_builds == [parcels["name"]]
+        assert rdflib.Literal("แปลงที่ดิน (ปรับปรุง)", lang="th") in set(g.objects())
+
+    def test_a_renamed_strategic_issue_is_not_served_stale(self, app, chunk_builds):
+        rice, _, _ = datasets.create_rich_catalogue()
+        graph(app)
+        chunk_builds.clear()
+        issue = rice["strategic_issue"][0]
+        call_action("group_patch", {"ignore_auth": True}, id=issue,
+                    title_en="Quality fruit")
+        g = graph(app)
+        assert chunk_builds == [rice["name"]]
+        assert rdflib.Literal("Quality fruit", lang="en") in set(g.objects())
+
+    def test_province_catalogue_and_other_formats(self, app, chunk_builds):
+        datasets.create_rich_catalogue()
+        g = graph(app, "/province/TH-13/catalog.ttl")
+        assert len(set(g.subjects(rdflib.RDF.type,
+                                  rdflib.URIRef("http://www.w3.org/ns/dcat#Dataset")))) == 1
+        chunk_builds.clear()
+        g = rdflib.Graph().parse(data=app.get("/catalog.jsonld").body, format="json-ld")
+        assert chunk_builds == []  # JSON-LD goes through ckanext-dcat's own path
+        assert len(set(g.subjects(rdflib.RDF.type,
+                                  rdflib.URIRef("http://www.w3.org/ns/dcat#Dataset")))) == 3
