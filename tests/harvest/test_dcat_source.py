@@ -6,6 +6,7 @@ import os
 import pathlib
 import time
 
+import ckan.model as model
 import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
@@ -296,3 +297,71 @@ class TestImported:
             created = call_action("package_create", dict(context), **dataset)
             assert created["province"]
         assert len(call_action("package_list")) == len(records)
+
+
+# -- whole harvest jobs (ckanext-harvest's stages, the shared pipeline) ------------------
+
+@pytest.fixture
+def harvest_db(reset_db, migrate_db_for):
+    reset_db()
+    migrate_db_for("activity")
+    migrate_db_for("harvest")
+
+
+@pytest.fixture
+def feed_server():
+    from tests.harvest.static_server import StaticServer
+    with StaticServer() as server:
+        yield server
+
+
+@pytest.mark.ckan_config("ckan.plugins", "activity " + PLUGINS + " harvest provincialstats_ckan"
+                         " provincialstats_dcat provincialstats_sheet")
+@pytest.mark.ckan_config("ckanext.provincialstats.harvest.allow_private_urls", "true")
+@pytest.mark.usefixtures("with_plugins", "harvest_db")
+class TestHarvestJobs:
+    def _source(self, url):
+        from tests.harvest.pipeline_helpers import create_source
+        org = factories.Organization(name="health-office")
+        config = dict(CONFIG, organization=org["name"])
+        return create_source(url, config, owner_org=org["id"], kind="provincialstats_dcat")
+
+    def test_feed_imported_then_an_unchanged_run_writes_nothing(self, feed_server):
+        from tests.harvest.pipeline_helpers import activity_count, harvested, run
+        feed_server.pages["/catalog.rdf"] = ((DATA / "agency_catalog.rdf").read_bytes(),
+                                             "application/rdf+xml")
+        source = self._source(feed_server.url("/catalog.rdf"))
+        job, results = run(source, "provincialstats_dcat")
+        datasets = harvested(source["id"])
+        assert len(datasets) == 2, results
+        beds = datasets["https://opendata.example.go.th/dataset/hospital-beds"]
+        assert beds["province"] == ["TH-20"]
+        assert beds["license_id"] == "Creative Commons Attribution Share-Alike"
+        modified = {g: d["metadata_modified"] for g, d in datasets.items()}
+        activities = activity_count()
+        job, results = run(source, "provincialstats_dcat")
+        assert results == {}
+        assert {g: d["metadata_modified"]
+                for g, d in harvested(source["id"]).items()} == modified
+        assert activity_count() == activities
+
+    @pytest.mark.parametrize("body, content_type, words", [
+        (b'<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY s SYSTEM "file:///etc/passwd">]>'
+         b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+         b'xmlns:dcat="http://www.w3.org/ns/dcat#" xmlns:dct="http://purl.org/dc/terms/">'
+         b'<dcat:Dataset rdf:about="https://x/ds"><dct:title>&s;</dct:title></dcat:Dataset>'
+         b'</rdf:RDF>', "application/rdf+xml", "XXE"),
+        (b"\x00junk" * (10 * 1024 * 1024), "application/rdf+xml", "MB limit"),
+    ], ids=["xxe", "50MB-junk"])
+    def test_hostile_feed_fails_the_job_and_imports_nothing(self, feed_server, body,
+                                                            content_type, words):
+        from tests.harvest.pipeline_helpers import harvested, run
+        feed_server.pages["/feed"] = (body, content_type)
+        source = self._source(feed_server.url("/feed"))
+        job, results = run(source, "provincialstats_dcat")
+        assert results == {} and harvested(source["id"]) == {}
+        assert model.Session.query(model.Package).filter_by(type="dataset").count() == 0
+        errors = call_action("provincialstats_harvest_errors", id=source["id"])
+        assert errors["count"] == 1 and errors["results"][0]["stage"] == "Gather"
+        assert words in errors["results"][0]["message"]
+        assert "root:" not in errors["results"][0]["message"]

@@ -181,3 +181,36 @@ class TestImported:
         assert created[0]["province"] == ["TH-22", "TH-23"]
         assert json.loads({e["key"]: e["value"] for e in created[0]["extras"]}[
             "harvest_unmapped"]) == {"หมายเหตุ": "ตรวจสอบแล้ว", "identifier": "agri-001"}
+
+
+@pytest.fixture
+def harvest_db(reset_db, migrate_db_for):
+    reset_db()
+    migrate_db_for("activity")
+    migrate_db_for("harvest")
+
+
+@pytest.mark.ckan_config("ckan.plugins", "activity " + PLUGINS + " harvest provincialstats_ckan"
+                         " provincialstats_dcat provincialstats_sheet")
+@pytest.mark.ckan_config("ckanext.provincialstats.harvest.allow_private_urls", "true")
+@pytest.mark.usefixtures("with_plugins", "harvest_db")
+class TestHarvestJob:
+    def test_inventory_harvested_with_the_bad_row_reported_alone(self):
+        from tests.harvest.pipeline_helpers import create_source, harvested, run
+        from tests.harvest.static_server import StaticServer
+        with StaticServer({"/inventory.xlsx": (
+                thai_workbook(), "application/vnd.openxmlformats-officedocument."
+                                 "spreadsheetml.sheet")}) as server:
+            org = factories.Organization(name="agri-office")
+            source = create_source(server.url("/inventory.xlsx"),
+                                   dict(CONFIG, organization=org["name"]),
+                                   owner_org=org["id"], kind="provincialstats_sheet")
+            job, results = run(source, "provincialstats_sheet")
+        datasets = harvested(source["id"])
+        assert set(datasets) == {"agri-001", "agri-003"}
+        assert datasets["agri-001"]["province"] == ["TH-22", "TH-23"]
+        errors = call_action("provincialstats_harvest_errors", id=source["id"])
+        assert errors["count"] == 1
+        assert errors["results"][0]["guid"] == "agri-002"
+        assert "row 5: no dataset name" in errors["results"][0]["message"]
+        assert "แถว 5" in errors["results"][0]["message"]
