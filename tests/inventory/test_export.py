@@ -115,3 +115,28 @@ class TestInventory:
         app.get("/organization/no-such-org/inventory.xlsx", status=404)
         app.get("/inventory.xlsx?province=TH-99", status=400)
         app.get("/inventory.ods", status=404)
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.ckan_config("ckanext.provincialstats.inventory.page_size", "2")
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestPaging:
+    def test_pages_of_two_give_every_dataset_once_in_order(self, app, monkeypatch):
+        from ckanext.provincialstats.inventory import export
+        org = factories.Organization()
+        names = ["ds-%d" % i for i in range(5)]
+        for name in reversed(names):
+            call_action("package_create", {"ignore_auth": True,
+                                           "user": factories.Sysadmin()["name"]},
+                        **statistical(name=name, owner_org=org["id"]))
+        rows_asked = []
+        get_action = export.tk.get_action
+
+        def package_search(context, data_dict):
+            rows_asked.append(data_dict["rows"])
+            return get_action("package_search")(context, data_dict)
+        monkeypatch.setattr(export.tk, "get_action", lambda name: (
+            package_search if name == "package_search" else get_action(name)))
+        _h, rows = _csv(app.get("/inventory.csv"))
+        assert [r["name"] for r in rows] == names
+        assert rows_asked == [2, 2, 2]
