@@ -190,6 +190,23 @@ class TestMappedRecordsAreCreated:
             "Planning group", "plan@example.go.th")
         assert schools["data_source"] == "หน่วยงานต้นทาง"  # defaulted: no publisher
 
+    def test_unknown_is_said_where_the_gd_catalog_has_it_and_nothing_else_is_invented(self):
+        records = parsed(DATA / "plain_three.ttl", "turtle")
+        few = {k: DEFAULTS[k] for k in ("data_type", "data_category", "license_id",
+                                        "tag_string", "data_source")}
+        result = map_dataset(records["Schools"], {"default_provinces": [], "defaults": few})
+        assert result.dataset["objective"] == ["ไม่ทราบ"]
+        assert result.dataset["update_frequency_unit"] == "ไม่ทราบ"
+        assert result.dataset["geo_coverage"] == "ไม่ทราบ"
+        assert result.dataset["data_format"] == ["JSON"]  # said by the record
+        assert {"objective", "update_frequency_unit", "geo_coverage"} <= set(result.defaulted)
+        assert result.dataset["reference_url_catalog"] == \
+            "https://data.example.go.th/dataset/schools"
+        assert result.missing == []
+        created = create(result, "schools-unknown")
+        assert created["objective"] == ["ไม่ทราบ"]
+        assert "province" not in created
+
     def test_gd_catalog_record_maps_one_to_one(self):
         remote = {
             "id": "0b6c...", "name": "rice-2565", "type": "dataset",

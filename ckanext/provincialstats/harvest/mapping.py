@@ -17,8 +17,11 @@ Required GD Catalog fields come from the record where it says them (contact poin
 maintainer and maintainer_email, publisher -> data_source, keywords -> tags, formats
 -> data_format, licence, accrual periodicity -> update frequency, access rights ->
 data category, spatial coverage -> geo coverage and provinces, temporal coverage ->
-first and last year of data in BE) and otherwise from the source configuration's
-``defaults``. What cannot be mapped is never dropped: it is kept in ``unmapped``.
+first and last year of data in BE, dataset URI -> reference URL catalog) and otherwise
+from the source configuration's ``defaults``; objective, update frequency, geographic
+coverage and data format, whose GD Catalog lists have "unknown" (ไม่ทราบ), fall back to it
+when neither says them (recorded as defaulted too). What cannot be mapped is never
+dropped: it is kept in ``unmapped``.
 
 Stored on the dataset as extras (free keys the schema accepts), JSON text:
 
@@ -46,7 +49,7 @@ from ckanext.provincialstats.logic.converters import to_int
 from ckanext.provincialstats.logic.validation import as_list, is_empty
 
 # Part of the pipeline's record hash: a change of the mapping re-imports every record.
-VERSION = "1"
+VERSION = "2"
 
 EXTRA_DERIVED = "harvest_derived"
 EXTRA_DEFAULTED = "harvest_defaulted"
@@ -78,6 +81,14 @@ EU_THEMES = {
     "ENVI": "environment", "GOVE": "government", "HEAL": "health",
     "INTR": "international", "JUST": "justice", "REGI": "regions", "SOCI": "society",
     "TECH": "science and technology", "TRAN": "transport",
+}
+# Required fields whose GD Catalog list has "unknown" (ไม่ทราบ): what a record that does
+# not say them gets when the source configuration gives no default either.
+UNKNOWN_FALLBACKS = {
+    "objective": ["ไม่ทราบ"],
+    "update_frequency_unit": "ไม่ทราบ",
+    "geo_coverage": "ไม่ทราบ",
+    "data_format": ["ไม่ทราบ"],
 }
 _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 
@@ -233,6 +244,9 @@ class _Mapper:
         org_title = organization.get("title") if isinstance(organization, dict) else None
         self.put("data_source", self.take("publisher_name", "creator_name") or org_title
                  or self.take("author"))
+        uri = self.take("uri")
+        if uri and re.match(r"https?://", str(uri)):
+            self.put("reference_url_catalog", str(uri))
         landing = self.take("url", "landing_page", "landingPage")
         if landing and re.match(r"https?://", str(landing)):
             self.put("url", str(landing), derived=False)
@@ -467,6 +481,10 @@ class _Mapper:
             if field in ("name", "owner_org", "province") or field not in fields:
                 continue
             if is_empty(self.out.get(field)) and not is_empty(value):
+                self.out[field] = value
+                self.defaulted.append(field)
+        for field, value in UNKNOWN_FALLBACKS.items():
+            if is_empty(self.out.get(field)):
                 self.out[field] = value
                 self.defaulted.append(field)
 
