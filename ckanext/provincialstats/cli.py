@@ -50,4 +50,6 @@ def demo_load():
 def get_commands():
     from ckanext.provincialstats.harvest.cli import register as register_harvest
     register_harvest(provincialstats)
+    from ckanext.provincialstats.quality.cli import register as register_quality
+    register_quality(provincialstats)
     return [provincialstats]

@@ -201,3 +201,32 @@ class TestCheckOnUpdate:
         finally:
             for job in _queued_for(pkg["id"]):
                 job.delete()
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "url_check_table")
+class TestCommand:
+    def test_quality_check_queues_only_datasets_not_checked_lately(self, cli):
+        from ckanext.provincialstats.cli import get_commands
+        [group] = get_commands()
+        pilot = pilot_provinces(all_provinces=False)
+        pkg = _rice(pilot["TH-22"]["editor"], pilot["TH-22"]["org"],
+                    "https://example.org/rice.csv")
+        for job in _queued_for(pkg["id"]):
+            job.delete()
+
+        def run(*args):
+            result = cli.invoke(group, ["quality-check", *args])
+            assert result.exit_code == 0, result.output
+            return result.output
+        assert "1 dataset(s) seen, 1 to check (dry run)" in run("--dry-run")
+        assert _queued_for(pkg["id"]) == []
+        jobs.check_dataset_urls(pkg["id"])
+        assert "1 dataset(s) seen, 0 to check" in run("--dry-run")
+        assert "0 to check" in run("--dry-run", "--province", "TH-13")
+        try:
+            assert "1 check job(s) queued" in run("--older-than", "0")
+            assert len(_queued_for(pkg["id"])) == 1
+        finally:
+            for job in _queued_for(pkg["id"]):
+                job.delete()
