@@ -131,6 +131,27 @@ class TestFirstAndRepeatedRuns:
         progress = call_action("provincialstats_harvest_progress", id=source["id"])
         assert progress["duplicates"] == 1
 
+    def test_an_object_delivered_twice_is_imported_once(self, remote, org):
+        # ckanext-harvest's harvest_jobs_run re-sends WAITING objects a consumer already
+        # took: the second delivery must not create a second dataset
+        import ckan.plugins as p
+        from ckanext.harvest import queue
+        from ckanext.harvest.model import HarvestJob
+        source = _source(remote, org)
+        job_dict = call_action("harvest_job_create", {"ignore_auth": True},
+                               source_id=source["id"], run=False)
+        job = HarvestJob.get(job_dict["id"])
+        harvester = p.get_plugin("provincialstats_ckan")
+        ids = queue.gather_stage(harvester, job)
+        assert len(ids) == 3
+        for _ in range(2):
+            for obj_id in ids:
+                queue.fetch_and_import_stages(harvester, HarvestObject.get(obj_id))
+        datasets = model.Session.query(model.Package).filter(
+            model.Package.type == "dataset").count()
+        assert datasets == 3
+        assert all(HarvestObject.get(i).current for i in ids)
+
     def test_paging_reads_every_page(self, remote, org):
         remote.packages = [gdc_package(f"series-{i}", f"สถิติชุดที่ {i}") for i in range(7)]
         source = _source(remote, org)
@@ -238,6 +259,21 @@ class TestOwnership:
         assert harvested_one["id"] != mine["id"]
         assert harvested_one["name"] != mine["name"]
         assert harvested_one["title"] == "ชุดข้อมูลจากภายนอก (แก้ไข)"
+
+
+    def test_a_dataset_deleted_by_a_curator_stays_deleted(self, remote, org):
+        source = _source(remote, org)
+        run(source)
+        target = harvested(source["id"])[remote.packages[0]["id"]]
+        call_action("package_delete", {"user": factories.Sysadmin()["name"]},
+                    id=target["id"])
+        remote.packages[0]["notes"] = "แก้ที่ต้นทาง"
+        job, results = run(source)
+        assert results == {}
+        assert call_action("package_show", id=target["id"])["state"] == "deleted"
+        names = [n for (n,) in model.Session.query(model.Package.name).filter(
+            model.Package.type == "dataset", model.Package.state == "active")]
+        assert len(names) == 2
 
 
 class TestErrors:

@@ -15,13 +15,15 @@ new record, ``package_update`` in place for a changed one, resources matched by 
 name so their ids (and DataStore tables) are kept. Datasets are only ever looked up
 through this source's own harvest objects, so a harvester never touches a dataset it did
 not create; new names get a suffix when another dataset (a curator's, another source's)
-already has the name.
+already has the name. A harvested dataset a curator deleted on this site stays deleted
+(it is neither restored nor created again).
 
 Withdrawal: with ``withdraw.action`` ``private`` (the default) the dataset is made
 private, with ``delete`` it is deleted (not purged); either way the current harvest
 object of the record gets the extra ``withdrawn`` (``<action> <UTC time>``), and when the
 record returns it is imported again and the dataset made public / active.
 """
+import contextlib
 import datetime
 import hashlib
 import json
@@ -33,6 +35,7 @@ import uuid
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.munge import munge_title_to_name
+from ckan.lib.redis import connect_to_redis
 
 from ckanext.harvest.model import (
     HarvestGatherError,
@@ -51,6 +54,7 @@ log = logging.getLogger(__name__)
 RECORD_VERSION = "1"
 LOOKUP_BATCH = 500
 NAME_MAX = 100
+LOCK_SECONDS = 600
 
 
 def _bi(th, en):
@@ -155,9 +159,14 @@ def gather(kind, job):
             known = current.get(guid)
             if known:
                 obj, old_hash, missing, withdrawn, state = known
-                if (old_hash == content_hash and not withdrawn and state == "active"):
-                    if missing:
-                        _del_extra(obj, "missing_since")
+                if missing and (state == "deleted" and not withdrawn
+                                or old_hash == content_hash and not withdrawn):
+                    _del_extra(obj, "missing_since")
+                if state == "deleted" and not withdrawn:
+                    # deleted on this site by a curator: not brought back, not duplicated
+                    counters.incr("deleted_here")
+                    continue
+                if old_hash == content_hash and not withdrawn and state == "active":
                     counters.incr("unchanged")
                     continue
             new = HarvestObject(guid=guid, job=job, content=content,
@@ -315,8 +324,39 @@ def _make_current(obj, previous, package_id, record_hash):
     obj.save()
 
 
+@contextlib.contextmanager
+def _record_lock(obj):
+    """One import of a record at a time, across consumers and hosts (a Redis lock on
+    source and guid). ckanext-harvest delivers an object twice when ``harvest_jobs_run``
+    re-sends "WAITING" objects a consumer has already taken."""
+    redis = connect_to_redis()
+    key = f"provincialstats:harvest:lock:{obj.harvest_source_id}:{_sha(obj.guid)}"
+    token = str(uuid.uuid4())
+    deadline = time.monotonic() + LOCK_SECONDS
+    while not redis.set(key, token, nx=True, ex=LOCK_SECONDS):
+        if time.monotonic() > deadline:
+            raise RuntimeError("record lock not released")
+        time.sleep(0.2)
+    try:
+        yield
+    finally:
+        if redis.get(key) in (token, token.encode()):
+            redis.delete(key)
+
+
 def import_(kind, obj):
     """The import stage: True (created or updated), "unchanged", or False (error)."""
+    with _record_lock(obj):
+        model.Session.refresh(obj)
+        if obj.current:  # delivered twice: the other delivery imported it
+            return True
+        if model.Session.query(HarvestObjectError).filter(
+                HarvestObjectError.harvest_object_id == obj.id).count():
+            return False  # delivered twice: the other delivery failed (and said why)
+        return _import(kind, obj)
+
+
+def _import(kind, obj):
     if obj.content is None:
         return _fail(obj, "Import", "ระเบียนไม่มีเนื้อหา", "the record has no content")
     source = obj.source
@@ -350,7 +390,7 @@ def import_(kind, obj):
         else None
     if package is not None and package.state == "deleted" and not (
             previous and "withdrawn" in _extras(previous)):
-        package = None  # deleted by a curator: the record is imported again
+        return "unchanged"  # deleted on this site by a curator: left deleted
     withdrawn = previous is not None and "withdrawn" in _extras(previous)
     old_hash = _extras(previous)["record_hash"].value if previous is not None and \
         "record_hash" in _extras(previous) else None

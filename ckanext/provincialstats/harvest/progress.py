@@ -62,7 +62,7 @@ def job_progress(job):
     for state, status, n in states:
         key = "errored" if state == "ERROR" else (status or state.lower())
         by_status[key] = by_status.get(key, 0) + n
-    unchanged = counters.get("unchanged", 0)
+    unchanged = counters.get("unchanged", 0) + counters.get("deleted_here", 0)
     return {
         "job_id": job.id,
         "source_id": job.source_id,
@@ -72,6 +72,7 @@ def job_progress(job):
         "done": unchanged + finished,
         "unchanged_at_gather": unchanged,
         "objects": by_status,
+        "deleted_here": counters.get("deleted_here", 0),
         "duplicates": counters.get("duplicates", 0),
         "missing": counters.get("missing", 0),
         "withdrawn": counters.get("withdrawn", 0),
