@@ -17,9 +17,9 @@ def chunk_builds(monkeypatch):
     built = []
     real = turtle_cache._chunk
 
-    def counting(dataset, profiles):
+    def counting(dataset, builder):
         built.append(dataset["name"])
-        return real(dataset, profiles)
+        return real(dataset, builder)
 
     monkeypatch.setattr(turtle_cache, "_chunk", counting)
     return built

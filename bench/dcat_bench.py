@@ -1,0 +1,255 @@
+"""Benchmark of the DCAT catalogue: ``/catalog.ttl`` per page and a full paged crawl, the
+stock ``euro_dcat_ap_3`` profile beside ``euro_dcat_ap_3 provincialstats`` (with and
+without the per-dataset Turtle cache), on the same data and search backend.
+
+    .venv/bin/python bench/dcat_bench.py                       # 10,000 datasets
+    .venv/bin/python bench/dcat_bench.py --datasets 300        # a quick look
+    .venv/bin/python bench/dcat_bench.py --datasets 10000 --reuse --crawls 3
+
+It (re)creates the database ``--db`` (default ``ckan_dcat_bench``) and fills it like
+``bench/search_bench.py`` (its generator: realistic GD Catalog datasets written with COPY
+after one ``package_create`` through the dataset schema, then the parallel index
+rebuild). For each variant it writes an ini (``bench/out/<db>-<variant>.ini``), starts
+``ckan run`` (one web process, 127.0.0.1), reads the process's RSS before any RDF request,
+then crawls ``/catalog.ttl?page=1..N`` ``--crawls`` times over HTTP, timing each page
+(client-side wall time: CKAN, search, dcat, profile and serialisation), and reads the
+RSS again (the first, untimed request is an empty JSON-LD page past the end, so page 1
+does not carry the process's first-request costs). Variants:
+
+- ``stock``: ``ckanext.dcat.rdf.profiles = euro_dcat_ap_3`` (ckanext-dcat's own path);
+- ``provincial``: ``euro_dcat_ap_3 provincialstats``, cache off (the richer graph alone);
+- ``provincial+cache``: the same with ``ckanext.provincialstats.dcat.cache_ttl`` on (its
+  Redis keys are deleted before the first crawl: the first crawl is cold).
+
+Redis database 8 (cache keys ``test.ckan.net:provincialstats:dcat:*``); nothing else
+is touched. It prints figures;
+it is not a test.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import search_bench  # noqa: E402  (bench/ is not a package)
+
+CKAN = search_bench.CKAN
+OUT = search_bench.OUT
+PLUGINS = ("provincialstats_search provincialstats scheming_datasets scheming_groups dcat")
+REDIS_DB = 8
+SITE_ID = "test.ckan.net"  # search_bench's ini (the index rows carry it)
+VARIANTS = {
+    "stock": ("euro_dcat_ap_3", 0),
+    "provincial": ("euro_dcat_ap_3 provincialstats", 0),
+    "provincial+cache": ("euro_dcat_ap_3 provincialstats", 86400),
+}
+
+
+def write_ini(db: str, variant: str, page_size: int) -> str:
+    profiles, ttl = VARIANTS[variant]
+    base = search_bench.write_ini(db)
+    with open(base, encoding="utf-8") as stream:
+        lines = stream.read().splitlines()
+    out = []
+    for line in lines:
+        if line.startswith("ckan.plugins"):
+            line = "ckan.plugins = " + PLUGINS
+        elif line.startswith("ckan.redis.url"):
+            line = "ckan.redis.url = redis://localhost:6379/%d" % REDIS_DB
+        elif line.startswith("ckanext.dcat."):
+            continue
+        out.append(line)
+        if line.startswith("ckan.plugins"):
+            out += ["ckanext.dcat.rdf.profiles = " + profiles,
+                    "ckanext.dcat.datasets_per_page = %d" % page_size,
+                    "ckanext.provincialstats.dcat.cache_ttl = %d" % ttl]
+    path = os.path.join(OUT, "%s-%s.ini" % (db, variant.replace("+", "-")))
+    with open(path, "w", encoding="utf-8") as stream:
+        stream.write("\n".join(out) + "\n")
+    return path
+
+
+def flush_cache() -> int:
+    import redis
+
+    client = redis.Redis(db=REDIS_DB)
+    keys = list(client.scan_iter("%s:provincialstats:dcat:*" % SITE_ID, count=1000))
+    for start in range(0, len(keys), 1000):
+        client.delete(*keys[start:start + 1000])
+    return len(keys)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    with open("/proc/%d/status" % pid, encoding="ascii") as stream:
+        for line in stream:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Server:
+    def __init__(self, ini: str):
+        self.port = free_port()
+        self.log = open(ini + ".log", "w")
+        self.process = subprocess.Popen(
+            [CKAN, "-c", ini, "run", "-H", "127.0.0.1", "-p", str(self.port), "-r"],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 120
+        while True:
+            try:
+                self.get("/api/3/action/status_show")
+                return
+            except OSError:
+                if self.process.poll() is not None or time.time() > deadline:
+                    raise SystemExit("ckan run did not start; see %s.log" % ini)
+                time.sleep(0.5)
+
+    def get(self, path: str) -> bytes:
+        with urllib.request.urlopen("http://127.0.0.1:%d%s" % (self.port, path),
+                                    timeout=600) as response:
+            return response.read()
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+
+
+def crawl(server: Server, pages: int) -> dict:
+    times, sizes, found = [], [], 0
+    for page in range(1, pages + 1):
+        started = time.perf_counter()
+        body = server.get("/catalog.ttl?page=%d" % page)
+        times.append(time.perf_counter() - started)
+        sizes.append(len(body))
+        found += len(re.findall(rb" a dcat:Dataset\b", body))
+    return {"pages": pages, "datasets": found, "total_s": sum(times),
+            "median_ms": statistics.median(times) * 1000, "p95_ms": _p95(times) * 1000,
+            "max_ms": max(times) * 1000, "kb_per_page": statistics.mean(sizes) / 1024,
+            "page_ms": [round(t * 1000, 1) for t in times]}
+
+
+def run_variant(db: str, variant: str, size: int, page_size: int, crawls: int) -> dict:
+    ini = write_ini(db, variant, page_size)
+    if VARIANTS[variant][1]:
+        flush_cache()
+    server = Server(ini)
+    try:
+        result = {"variant": variant, "rss_start_mb": rss_mb(server.process.pid),
+                  "crawls": []}
+        pages = -(-size // page_size)
+        # Warm-up, untimed: an empty JSON-LD page past the end loads the profiles and
+        # templates (and never touches the Turtle cache).
+        server.get("/catalog.jsonld?page=%d" % (pages + 1000))
+        for number in range(crawls):
+            result["crawls"].append(crawl(server, pages))
+            result.setdefault("rss_after_first_crawl_mb", rss_mb(server.process.pid))
+        result["rss_end_mb"] = rss_mb(server.process.pid)
+    finally:
+        server.stop()
+    return result
+
+
+def prepare(db: str, size: int, reuse: bool) -> None:
+    ini = search_bench.write_ini(db)
+    if reuse and search_bench.reusable(db, size):
+        print("   reusing database %s (%d datasets, indexed)" % (db, size), flush=True)
+        return
+    search_bench.recreate_database(db)
+    search_bench._run_ckan(ini, ["db", "init"])
+    search_bench._run_ckan(ini, ["db", "upgrade", "-p", "provincialstats_search"])
+    started = time.perf_counter()
+    template = json.loads(subprocess.run(
+        [sys.executable, search_bench.__file__, "--template", ini], check=True,
+        capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    search_bench.as_postgres("psql", "-qd", db, "-c",
+                             'TRUNCATE package, "group", tag, activity, '
+                             "provincialstats_search_index CASCADE")
+    search_bench.generate(db, size, template)
+    seconds = search_bench.timed_rebuild(ini, db)
+    print("   %d datasets generated and indexed in %.1f s" % (
+        size, time.perf_counter() - started), flush=True)
+    del seconds
+
+
+def report(results: list[dict], size: int, page_size: int) -> None:
+    print("\n%d datasets, %d per page; times are client wall time per HTTP request" % (
+        size, page_size))
+    print("%-18s %5s %10s %8s %8s %8s %9s %7s %7s %7s" % (
+        "variant", "crawl", "datasets", "median", "p95", "max", "crawl s", "KB/pg",
+        "RSS0", "RSS1"))
+    for r in results:
+        for i, c in enumerate(r["crawls"], 1):
+            print("%-18s %5d %10d %6.0fms %6.0fms %6.0fms %9.2f %7.0f %6.0fM %6.0fM" % (
+                r["variant"], i, c["datasets"], c["median_ms"], c["p95_ms"], c["max_ms"],
+                c["total_s"], c["kb_per_page"], r["rss_start_mb"],
+                r["rss_after_first_crawl_mb"]))
+    by = {r["variant"]: r for r in results}
+    if "stock" in by and "provincial+cache" in by:
+        stock = by["stock"]["crawls"][0]
+        cold = by["provincial+cache"]["crawls"][0]
+        slower = [i + 1 for i, (a, b) in enumerate(zip(stock["page_ms"], cold["page_ms"]))
+                  if b > a]
+        print("pages where provincial+cache (cold) was slower than stock: %s" % (
+            slower or "none"))
+        if len(by["provincial+cache"]["crawls"]) > 1:
+            warm = by["provincial+cache"]["crawls"][1]
+            print("repeated crawl: stock %.2f s, provincial+cache %.2f s (%.1fx faster); "
+                  "cold provincial+cache %.2f s" % (
+                      by["stock"]["crawls"][-1]["total_s"], warm["total_s"],
+                      by["stock"]["crawls"][-1]["total_s"] / warm["total_s"],
+                      cold["total_s"]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--datasets", type=int, default=10000, help="catalogue size")
+    parser.add_argument("--page-size", type=int, default=100,
+                        help="ckanext.dcat.datasets_per_page")
+    parser.add_argument("--crawls", type=int, default=2,
+                        help="full paged crawls per variant (the first is cold)")
+    parser.add_argument("--db", default="ckan_dcat_bench", help="database to (re)create")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the database when it holds --datasets indexed datasets")
+    parser.add_argument("--variants", nargs="+", default=list(VARIANTS),
+                        choices=list(VARIANTS), help="which variants to run")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args()
+    print("== %d datasets: database %s" % (args.datasets, args.db), flush=True)
+    prepare(args.db, args.datasets, args.reuse)
+    results = []
+    for variant in args.variants:
+        print("   crawling with %s ..." % variant, flush=True)
+        results.append(run_variant(args.db, variant, args.datasets, args.page_size,
+                                   args.crawls))
+    report(results, args.datasets, args.page_size)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as stream:
+            json.dump(results, stream, indent=1)
+
+
+if __name__ == "__main__":
+    main()
