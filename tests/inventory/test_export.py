@@ -18,7 +18,9 @@ def _workbook(response):
     assert book.sheetnames == [layout.SHEET_NAME]
     rows = [[c if c is not None else "" for c in r]
             for r in book[layout.SHEET_NAME].iter_rows(values_only=True)]
-    return rows[0], [dict(zip(layout.FIELDS, r)) for r in rows[1:]]
+    width = len(layout.FIELDS)  # a reader may drop trailing empty cells
+    return rows[0], [dict(zip(layout.FIELDS, r + [""] * (width - len(r))))
+                     for r in rows[1:]]
 
 
 def _csv(response):

@@ -104,7 +104,9 @@ def write_xlsx(pkgs, target) -> None:
     sheet = book.create_sheet(layout.SHEET_NAME)
     sheet.append([_cell(sheet, h) for h in layout.THAI_HEADERS])
     for pkg in pkgs:
-        sheet.append([_cell(sheet, cell) for cell in row(pkg)])
+        # plain strings are text cells, except that openpyxl reads "=..." as a formula;
+        # empty cells are left empty
+        sheet.append([_cell(sheet, v) if v[:1] == "=" else (v or None) for v in row(pkg)])
     book.save(target)
 
 

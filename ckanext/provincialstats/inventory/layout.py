@@ -6,7 +6,8 @@ read back by the harvester through the same ``COLUMNS``.
 
 Layout (XLSX and CSV alike):
 
-- XLSX: one worksheet named ``SHEET_NAME``, every cell text; CSV: UTF-8 with a
+- XLSX: one worksheet named ``SHEET_NAME``, every cell text, an empty value an empty
+  cell (readers may return rows shorter than the header: pad them); CSV: UTF-8 with a
   byte-order mark, CRLF line ends. A CSV cell that a spreadsheet would run as a formula
   (starting with ``=``, ``@``, or ``+``/``-`` not followed by a number) is written with
   a leading apostrophe: read CSV cells through ``unescape_cell``.
