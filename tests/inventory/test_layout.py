@@ -2,6 +2,7 @@
 label, once."""
 import os
 
+import pytest
 import yaml
 
 from ckanext.provincialstats.inventory import layout
@@ -31,3 +32,13 @@ def test_headers_are_unique_and_read_back_in_any_language():
         assert layout.field_for_header(en.upper()) == field
         assert layout.field_for_header(field) == field
     assert layout.field_for_header("ไม่มีคอลัมน์นี้") is None
+
+
+def test_the_spreadsheet_harvester_reads_every_header_back():
+    """The harvester (harvest/sources/sheet.py) maps each inventory header to the field
+    (``owner_org`` comes back as the publisher, which the mapping resolves)."""
+    sheet = pytest.importorskip("ckanext.provincialstats.harvest.sources.sheet")
+    for field, th, en in layout.COLUMNS:
+        expected = "publisher_name" if field == "owner_org" else field
+        assert sheet.column_key(th) == expected, th
+        assert sheet.column_key(en) == expected, en

@@ -50,7 +50,7 @@ SEPARATOR = ", "
 
 # (field_name, thai_header, english_header), in column order.
 COLUMNS: list[tuple[str, str, str]] = [
-    ("name", "ชื่อ URL ของชุดข้อมูล", "Dataset URL name"),
+    ("name", "ชื่อ URL", "URL name"),
     ("data_type", "ประเภทชุดข้อมูล", "Data Type"),
     ("data_type_other", "อื่นๆ โปรดระบุ (ประเภทชุดข้อมูล)", "Other, please specify (Data Type)"),
     ("title", "ชื่อชุดข้อมูล", "Dataset Name"),
