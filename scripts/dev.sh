@@ -40,7 +40,9 @@ REDIS_PORT=${REDIS_PORT:-6379}
 CKAN_PORT=${CKAN_PORT:-5000}
 PG_SOCKET_DIR=/var/run/postgresql
 DB_PASSWORD=pass
-PLUGINS="activity provincialstats_search provincialstats scheming_datasets scheming_groups \
+# provincialstats before activity: its templates (CSP-safe copies of two activity
+# snippets) take precedence over those of the plugins listed after it.
+PLUGINS="provincialstats_search provincialstats activity scheming_datasets scheming_groups \
 dcat structured_data harvest ckan_harvester dcat_rdf_harvester provincialstats_ckan \
 provincialstats_dcat provincialstats_sheet datastore datatables_view provincialstats_chart"
 
