@@ -63,6 +63,7 @@ class RemoteCKAN:
         self.packages = [copy.deepcopy(p) for p in packages]
         self.requests = []
         self.broken_after = None  # answer junk for pages starting at or after this
+        self.files = {}  # path -> (bytes, content type): a feed or a sheet
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -79,6 +80,8 @@ class RemoteCKAN:
                 parts = urllib.parse.urlsplit(self.path)
                 remote.requests.append(self.path)
                 query = dict(urllib.parse.parse_qsl(parts.query))
+                if parts.path in remote.files:
+                    return self._send(*remote.files[parts.path])
                 if parts.path.endswith("/big"):
                     return self._send(b"x" * (2 * 1024 * 1024 + 10), "text/plain")
                 if parts.path.endswith("/redirect"):

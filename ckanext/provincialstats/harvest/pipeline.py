@@ -365,7 +365,8 @@ def _import(kind, obj):
         pkg = source_module(kind).parse(obj.content)
     except Exception as e:  # a malformed record fails alone
         return _fail(obj, "Parse", "อ่านระเบียนไม่ได้", "the record could not be read",
-                     f"{type(e).__name__}: {e}")
+                     str(e) if isinstance(e, ValueError) and str(e)
+                     else f"{type(e).__name__}: {e}")
     try:
         result = _mapping().map_dataset(pkg, config)
     except Exception as e:
