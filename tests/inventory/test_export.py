@@ -142,3 +142,34 @@ class TestPaging:
         _h, rows = _csv(app.get("/inventory.csv"))
         assert [r["name"] for r in rows] == names
         assert rows_asked == [2, 2, 2]
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestHarvestedBack:
+    def test_the_spreadsheet_harvester_reads_the_export_back(self, app, catalogue):
+        sheet = pytest.importorskip("ckanext.provincialstats.harvest.sources.sheet")
+        from ckanext.provincialstats.harvest.mapping import map_dataset
+        from ckanext.provincialstats.harvest.safety import FetchResult
+
+        content = app.get("/inventory.xlsx").data
+        original = call_action("package_show", {"ignore_auth": True},
+                               id="durian-chanthaburi")
+
+        def fetch(url, *, accept=None, max_bytes=None, timeout=None):
+            return FetchResult(content, "application/octet-stream", url)
+        config = {"default_provinces": [], "rules": [], "defaults": {}}
+        records = dict(sheet.gather("https://example.org/inventory.xlsx", config, fetch))
+        assert set(records) == {"durian-chanthaburi", "pathum-rice"}
+        dataset = map_dataset(sheet.parse(records["durian-chanthaburi"]), config).dataset
+        for field in ("title", "notes", "data_type", "first_year_of_data",
+                      "last_year_of_data", "stat_sector", "update_frequency_unit",
+                      "data_category", "license_id", "maintainer_email"):
+            assert str(dataset[field]) == str(original[field]), field
+        assert dataset["province"] == original["province"]
+        assert dataset["strategic_issue"] == original["strategic_issue"]
+        assert sorted(dataset["objective"]) == sorted(original["objective"])
+        tags = dataset.get("tag_string") or [t["name"] for t in dataset.get("tags", [])]
+        if isinstance(tags, str):
+            tags = [t.strip() for t in tags.split(",")]
+        assert sorted(tags) == sorted(t["name"] for t in original["tags"])
