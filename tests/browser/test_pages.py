@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from tests.browser.conftest import artifacts_dir
 from tests.logic.helpers import PLUGINS
 
 pytestmark = [
@@ -107,3 +108,33 @@ def test_the_main_pages_in_thai_and_english(
         # The language switch is on every page and leads to the other language.
         other = page.locator(".provincialstats-lang a")
         assert other.count() == 1
+
+
+def test_chart_page_tells_as_is_from_to_be_downloads_and_prints(
+        page, live_server, demo_catalogue, tmp_path):
+    visit(page, live_server("/en/stats_chart/chart-chanthaburi-2566-2570"))
+    as_is = page.locator(".provincialstats-tree .provincialstats-as-is")
+    to_be = page.locator(".provincialstats-tree .provincialstats-to-be")
+    assert as_is.count() >= 1 and to_be.count() >= 1
+    # Told apart without colour: a text badge, an icon and the border's style.
+    assert "Exists (AS-IS)" in as_is.first.inner_text()
+    assert "To be developed (TO-BE)" in to_be.first.inner_text()
+    assert as_is.first.locator("i.fa-circle-check").count() == 1
+    assert to_be.first.locator("i.fa-person-digging").count() == 1
+    style = "(e) => getComputedStyle(e).borderTopStyle"
+    assert as_is.first.evaluate(style) == "solid" and to_be.first.evaluate(style) == "dashed"
+    # Each AS-IS statistic with a dataset links to it.
+    link = as_is.first.locator("a[href*='/dataset/']").first
+    assert link.count() == 1
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download chart (CSV)").click()
+    path = tmp_path / "chart.csv"
+    info.value.save_as(path)
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert {r["availability"] for r in rows} == {"as_is", "to_be"}
+    # Printed: the page's chrome is hidden, the tree stays.
+    page.emulate_media(media="print")
+    assert page.locator("header.masthead").is_hidden()
+    assert page.locator(".provincialstats-tree").is_visible()
+    page.pdf(path=str(tmp_path / "chart.pdf"))
+    page.screenshot(path=str(artifacts_dir() / "chart-chanthaburi-print.png"), full_page=True)
