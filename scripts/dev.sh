@@ -313,6 +313,8 @@ ensure_schema() {
     run_logged db-init "ckan db init" CKAN db init
     run_logged db-upgrade "ckan db upgrade -p provincialstats_search" \
         CKAN db upgrade -p provincialstats_search
+    run_logged db-upgrade "ckan db upgrade -p provincialstats" \
+        CKAN db upgrade -p provincialstats
     local sql
     sql=$(CKAN datastore set-permissions 2>"$DEV/set-permissions.log") \
         || die "ckan datastore set-permissions failed: $(log_tail "$DEV/set-permissions.log")"
