@@ -33,15 +33,16 @@ def chart(tmp_path, dataset, sysadmin, queue):  # noqa: F811
 def _open(page, live_server, chart, lang):
     resource = chart["resource"]
     page.on("dialog", lambda d: pytest.fail("a dialog opened: script ran from table text"))
-    response = page.goto(live_server("/%s/dataset/%s/resource/%s" % (
-        lang, resource["package_id"], resource["id"])))
+    response = page.goto(live_server("/%s/dataset/%s/resource/%s?view_id=%s" % (
+        lang, resource["package_id"], resource["id"], chart["view"]["id"])))
     assert "default-src 'self'" in response.headers["content-security-policy"]
     page.wait_for_selector(DRAWN)
     return page.locator(".provincialstats-chart-view")
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])
-def test_chart_draws_one_series_per_province(page, live_server, chart, shoot, lang):
+def test_chart_draws_one_series_per_province(page, live_server, chart, shoot, check_a11y,
+                                             lang):
     figure = _open(page, live_server, chart, lang)
     assert figure.get_attribute("data-provincialstats-chart-series") == "2"
     assert figure.get_attribute("data-provincialstats-chart-points") == "35"
@@ -67,6 +68,7 @@ def test_chart_draws_one_series_per_province(page, live_server, chart, shoot, la
     # the markup in the column name stayed text
     assert page.locator("img[src=x]").count() == 0
     assert "<img src=x" in figure.locator("figcaption").text_content()
+    check_a11y(page)
     paths = shoot(page, "chartview-" + lang)
     assert all(p.stat().st_size > 10000 for p in paths)
 

@@ -10,7 +10,7 @@ from ckan.tests.helpers import call_action
 
 from tests.datastore.conftest import DEMO, DS_PLUGINS, upload
 
-CHART_PLUGINS = DS_PLUGINS + " provincialstats_chart"
+CHART_PLUGINS = DS_PLUGINS + " datatables_view provincialstats_chart"
 
 # No URL-check jobs of the quality score here (they are not what these tests are about).
 NO_URL_CHECKS = pytest.mark.ckan_config("ckanext.provincialstats.quality.check_on_update", False)
@@ -62,10 +62,11 @@ def test_view_gets_the_tables_suggested_columns(table, sysadmin):
 
 @pytest.mark.parametrize("lang,province", [("th", "ปทุมธานี"), ("en", "Pathum Thani")])
 def test_resource_page_carries_the_chart_configuration(app, table, sysadmin, lang, province):
-    call_action("resource_view_create", {"user": sysadmin["name"]}, resource_id=table["id"],
-                view_type="provincialstats_chart", title="Rice", chart_type="bar",
-                value_column="ผลผลิต (ตัน)")
-    html = app.get("/%s/dataset/%s/resource/%s" % (lang, table["package_id"], table["id"])).body
+    view = call_action("resource_view_create", {"user": sysadmin["name"]},
+                       resource_id=table["id"], view_type="provincialstats_chart",
+                       title="Rice", chart_type="bar", value_column="ผลผลิต (ตัน)")
+    html = app.get("/%s/dataset/%s/resource/%s?view_id=%s" % (
+        lang, table["package_id"], table["id"], view["id"])).body
     page = ChartElement(html)
     assert "provincialstats-chart-view" in page.modules
     config = page.config
@@ -137,3 +138,24 @@ def test_view_form_lists_the_columns_with_the_suggestion_chosen(app, table, sysa
     value_select = html[html.index('name="value_column"'):]
     value_select = value_select[:value_select.index("</select>")]
     assert "ผลผลิต (ตัน)" in value_select and "จังหวัด" not in value_select
+
+
+@pytest.mark.ckan_config("ckan.views.default_views", "datatables_view provincialstats_chart")
+def test_loading_a_table_adds_the_default_views(tmp_path, dataset, sysadmin, queue):
+    resource = upload(dataset, two_province_csv(tmp_path), sysadmin)
+    assert call_action("resource_view_list", id=resource["id"]) == []
+    queue.run()
+    views = {v["view_type"]: v for v in call_action("resource_view_list", id=resource["id"])}
+    assert set(views) == {"datatables_view", "provincialstats_chart"}
+    assert views["provincialstats_chart"]["time_column"] == "ปี พ.ศ."
+    # loading the same file again adds nothing
+    from ckanext.provincialstats.datastore import jobs
+    jobs.load_resource(resource["id"], force=True)
+    assert len(call_action("resource_view_list", id=resource["id"])) == 2
+    # a table with no time column gets the table view only
+    names = tmp_path / "names.csv"
+    names.write_text("ชื่อ,อำเภอ\nก,ข\n", "utf-8")
+    other = upload(dataset, names, sysadmin)
+    queue.run()
+    assert [v["view_type"] for v in call_action("resource_view_list", id=other["id"])] == [
+        "datatables_view"]

@@ -217,6 +217,20 @@ def load_resource(resource_id, force=False):
     status.save(resource_id, state="complete", error=None, hash=digest, size=size,
                 seconds=seconds, **summary)
     log.info("DataStore load of %s: %s rows in %s s", resource_id, summary["rows"], seconds)
+    create_datastore_views(resource_id)
+
+
+def create_datastore_views(resource_id):
+    """The site's default views that need the table (``ckan.views.default_views``, e.g.
+    the DataStore table and chart views), now that it is loaded; a view type the
+    resource already has is not added again. A view that fails is logged, the load
+    stays done."""
+    try:
+        resource = tk.get_action("resource_show")(_context(), {"id": resource_id})
+        tk.get_action("resource_create_default_resource_views")(
+            _context(), {"resource": resource, "create_datastore_views": True})
+    except Exception:
+        log.exception("DataStore load of %s: default views not created", resource_id)
 
 
 def enqueue_unloaded():
