@@ -156,3 +156,24 @@ class TestProvinceAndHomePages:
         pilot_provinces(all_provinces=False)
         app.get("/province/nowhere", status=404)
         app.get("/province/chanthaburi?page=x", status=400)
+
+    def test_issue_page_lists_goals_indicators_and_their_chart_statistics(self, app):
+        pilot = pilot_provinces(all_provinces=False)
+        issue = strategic_issue("TH-22", 1, goals="* ผลผลิตทุเรียนเพิ่มขึ้นร้อยละ 5",
+                                indicators=[{"name": "ผลผลิตทุเรียน", "unit": "ตัน",
+                                             "year": "2570"}])
+        dataset = _dataset("durian-22", ["TH-22"], title="ทุเรียนจันทบุรี",
+                           strategic_issue=[issue["name"]])
+        call_action("package_create", type="stats_chart", name="chart-22", title="ผังสถิติ",
+                    province="TH-22", plan_period="2566-2570",
+                    owner_org=pilot["TH-22"]["org"], chart_items=[
+                        {"strategic_issue": issue["name"], "indicator": "ผลผลิตทุเรียน",
+                         "statistic": "ผลผลิตทุเรียนรายอำเภอ", "availability": "as_is",
+                         "dataset": dataset["name"]}])
+        page = app.get("/th/strategic_issue/" + issue["name"]).body
+        assert "<li>ผลผลิตทุเรียนเพิ่มขึ้นร้อยละ 5</li>" in page
+        row = page.split("ผลผลิตทุเรียน</td>")[1].split("</tr>")[0]
+        assert "มีอยู่แล้ว (AS-IS)" in row
+        assert 'href="/th/dataset/durian-22"' in row or 'href="/dataset/durian-22"' in row
+        listing = page.split('id="datasets-heading"')[1]
+        assert "ทุเรียนจันทบุรี" in listing

@@ -273,17 +273,33 @@ def issue_read(id: str, group_type: str = "strategic_issue", is_organization: bo
     base_fq = _datasets_fq("strategic_issue", group.name)
     listing = dataset_list(base_fq, ISSUE_FACETS, "strategic_issue.read", id=group.name)
     province = vocab.province(issue.get("province") or "")
+    statistics = indicator_statistics(group.name, issue.get("province"))
+    indicators = [{**ind, "statistics": statistics.get(ind.get("name"), [])}
+                  for ind in _json_list(issue.get("indicators"))]
     return tk.render("provincialstats/strategic_issue/read.html", {
         "group_dict": issue, "group_type": "strategic_issue", "province": province,
-        "listing": listing, "goals": _lines(issue.get("goals")),
-        "sub_issues": _json_list(issue.get("sub_issues")),
-        "indicators": _json_list(issue.get("indicators"))})
+        "listing": listing, "sub_issues": _json_list(issue.get("sub_issues")),
+        "indicators": indicators})
 
 
-def _lines(text: Any) -> list[str]:
-    if isinstance(text, list):
-        return [str(t) for t in text if str(t).strip()]
-    return [line.strip(" -•\t") for line in str(text or "").splitlines() if line.strip()]
+def indicator_statistics(issue_name: str, province: str | None
+                         ) -> dict[str, list[dict[str, Any]]]:
+    """Indicator name -> the statistics the province's official statistics charts list
+    for it under this issue (with their linked datasets)."""
+    if not province:
+        return {}
+    charts = _search(q="*:*", rows=50, fq="+dataset_type:stats_chart +province:%s"
+                     % quote(province))["results"]
+    out: dict[str, list[dict[str, Any]]] = {}
+    for chart in charts:
+        tree = _chart(chart["name"])
+        for issue in (tree or {}).get("tree", []):
+            if issue["strategic_issue"].get("name") != issue_name:
+                continue
+            for sub in issue["sub_issues"]:
+                for indicator in sub["indicators"]:
+                    out.setdefault(indicator["indicator"], []).extend(indicator["statistics"])
+    return out
 
 
 def _json_list(value: Any) -> list[dict[str, Any]]:
