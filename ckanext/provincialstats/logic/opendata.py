@@ -369,28 +369,39 @@ def get_actions() -> dict[str, Any]:
 
 
 # -- auth ---------------------------------------------------------------------------------
+# Reads are public on purpose: counts and lists come from searches run as the caller.
 
 @tk.auth_allow_anonymous_access
-def _anyone(context, data_dict=None):
+def provincialstats_province_list_auth(context, data_dict=None):
     return {"success": True}
 
 
 @tk.auth_allow_anonymous_access
-def auth_quality_show(context, data_dict=None):
+def provincialstats_strategic_issue_list_auth(context, data_dict=None):
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def provincialstats_quality_summary_auth(context, data_dict=None):
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def provincialstats_quality_show_auth(context, data_dict=None):
     """As ``package_show`` of the dataset."""
     return authz.is_authorized("package_show", context, data_dict)
 
 
-def auth_quality_check(context, data_dict=None):
+def provincialstats_quality_check_auth(context, data_dict=None):
     """As ``package_update`` of the dataset."""
     return authz.is_authorized("package_update", context, data_dict)
 
 
 def get_auth_functions() -> dict[str, Any]:
     return {
-        "provincialstats_province_list": _anyone,
-        "provincialstats_strategic_issue_list": _anyone,
-        "provincialstats_quality_summary": _anyone,
-        "provincialstats_quality_show": auth_quality_show,
-        "provincialstats_quality_check": auth_quality_check,
+        "provincialstats_province_list": provincialstats_province_list_auth,
+        "provincialstats_strategic_issue_list": provincialstats_strategic_issue_list_auth,
+        "provincialstats_quality_summary": provincialstats_quality_summary_auth,
+        "provincialstats_quality_show": provincialstats_quality_show_auth,
+        "provincialstats_quality_check": provincialstats_quality_check_auth,
     }
