@@ -1,5 +1,6 @@
 """Harvest mapping: source records of every kind into the provincial dataset schema, and
 the result accepted by ``package_create`` with the catalogue's own validation."""
+import csv
 import datetime
 import json
 import pathlib
@@ -63,6 +64,27 @@ def create(result, name):
 ])
 def test_a_whole_value_names_its_province(value, code):
     assert places.province_of_value(value) == code
+
+
+def test_every_name_of_the_reference_province_lists():
+    """Both public province lists of ../shared/reference (GeoThai: DOPA id; kongvut:
+    Thai name) and the ISO 3166-2:TH spellings of the same places."""
+    folder = REFERENCE / "provinces"
+    if not folder.exists():
+        pytest.skip(f"reference material not found at {folder} (../shared/reference)")
+    geothai = json.loads((folder / "geothai_v2_provinces.json").read_text(encoding="utf-8"))
+    wrong = [(p["en"], p["th"]) for p in geothai
+             if {places.province_of_value(p["en"]), places.province_of_value(p["th"])}
+             != {"TH-%d" % p["id"]}]
+    by_thai = {p["th"]: "TH-%d" % p["id"] for p in geothai}
+    with open(folder / "kongvut_provinces.csv", encoding="utf-8") as f:
+        wrong += [r["name_en"] for r in csv.DictReader(f)
+                  if places.province_of_value(r["name_en"]) != by_thai[r["name_th"]]]
+    spellings = {"TH-10": "Krung Thep Maha Nakhon", "TH-11": "Samutprakan", "TH-23": "Trad",
+                 "TH-70": "Rat Buri", "TH-75": "Mae Klong", "TH-77": "Prachuap"}
+    wrong += [n for code, n in spellings.items() if places.province_of_value(n) != code]
+    assert wrong == []
+    assert len(geothai) == 77
 
 
 @pytest.mark.parametrize("text, codes", [
