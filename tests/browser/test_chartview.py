@@ -85,3 +85,18 @@ def test_bar_chart_after_editing_the_view(page, live_server, chart, sysadmin):  
     # a CE column on a Thai page: Buddhist Era years; both provinces added up
     row = figure.locator(".provincialstats-chart-data tbody tr").first
     assert row.locator("th, td").all_text_contents() == ["2524", "{:,}".format(149337 + 576282)]
+
+
+@pytest.mark.ckan_config("ckanext.provincialstats.chartview.max_rows", "20")
+@pytest.mark.ckan_config("ckanext.provincialstats.chartview.page_size", "8")
+def test_big_table_is_read_in_pages_up_to_the_limit(page, live_server, chart):
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "datastore_search" in r.url else None)
+    figure = _open(page, live_server, chart, "en")
+    # 8 + 8 + 4 rows, sorted by _id: the first 20 of the 70 (Chanthaburi's first 20 years)
+    assert len(asked) == 3
+    assert "limit=4" in asked[-1] and "offset=16" in asked[-1]
+    assert figure.get_attribute("data-provincialstats-chart-series") == "1"
+    assert figure.get_attribute("data-provincialstats-chart-points") == "20"
+    status = figure.locator(".provincialstats-chart-status").text_content()
+    assert "Drawn from the first 20 of 70 rows." in status

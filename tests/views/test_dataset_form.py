@@ -327,3 +327,24 @@ class TestStrategicIssueChoices:
         field = _wrapper_html(html, "strategic_issue")
         assert "<option" not in field
         assert "provincialstats-strategic-issues-empty" in field
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestResourcePage:
+    @pytest.mark.parametrize("lang,year", [("th", "พ.ศ. 2560"), ("en", "2017")])
+    def test_only_resource_fields_with_a_value_in_the_pages_calendar(self, app, lang, year):
+        dataset = call_action("package_create", **statistical(resources=[{
+            "url": "https://example.go.th/rice.csv", "name": "ข้าว", "format": "CSV",
+            "resource_first_year_of_data": "2560", "resource_unit_of_measure": "ตัน"}]))
+        resource = dataset["resources"][0]
+        html = app.get("/%s/dataset/%s/resource/%s" % (
+            lang, dataset["name"], resource["id"])).body
+        table = html[html.index("<tbody", html.index("additional-info")
+                                if "additional-info" in html else 0):]
+        table = table[:table.index("</table>")]
+        assert re.findall(r'class="provincialstats-year"[^>]*>([^<]+)<', table) == [year]
+        assert "ตัน" in table
+        for empty in ("Geographic dataset", "ชุดข้อมูลภูมิศาสตร์", "Equivalent scale",
+                      "Last year of data", "ปีข้อมูลล่าสุดที่เผยแพร่"):
+            assert empty not in table
