@@ -135,6 +135,19 @@ class TestProfile:
         assert resource["resource_unit_of_measure"] == "ไร่"
         assert resource["resource_first_year_of_data"] == "2524"
 
+    def test_stock_profile_reads_the_feed_without_errors(self, app):
+        """What a stock ckanext-dcat dcat_rdf harvester does with this feed."""
+        created = datasets.create_rich_catalogue()
+        parser = RDFParser(profiles=["euro_dcat_ap_3"])
+        parser.parse(app.get("/catalog.ttl").body, _format="turtle")
+        parsed = {d["title"]: d for d in parser.datasets()}
+        assert set(parsed) == {d["title"] for d in created}
+        rice = parsed["ข้าวนาปี จังหวัดจันทบุรี"]
+        extras = {e["key"]: e["value"] for e in rice.get("extras", [])}
+        assert rice.get("frequency", extras.get("frequency")) == EU + "frequency/ANNUAL"
+        assert {r["url"] for r in rice["resources"]} == {
+            "https://www.oae.go.th/rice.csv", "https://www.oae.go.th/rice.json"}
+
     def test_a_feed_with_only_the_eu_frequency_and_dcat_dates(self):
         g = rdflib.Graph()
         ds = rdflib.URIRef("http://other.example/dataset/1")
