@@ -338,6 +338,23 @@ class TestUpkeep:
         assert len(objects) <= 3 + 1
         assert len(harvested(source["id"])) == 3
 
+    def test_prune_and_check_commands(self, remote, org):
+        from click.testing import CliRunner
+
+        from ckanext.provincialstats.harvest.cli import harvest_check, harvest_prune
+        cli = CliRunner()
+        source = _source(remote, org)
+        for n in range(3):
+            remote.packages[0]["notes"] = f"รอบที่ {n}"
+            run(source)
+        result = cli.invoke(harvest_prune, ["--keep-jobs", "1"])
+        assert result.exit_code == 0, result.output
+        assert "Pruned 1 harvest object(s) of 1 source(s)." in result.output
+        assert harvest_object_count(source["id"]) == 3  # the current ones
+        result = cli.invoke(harvest_check, [])
+        assert result.exit_code == 0, result.output
+        assert "0 stalled job(s)" in result.output
+
     def test_a_stalled_job_is_marked_finished(self, remote, org):
         from ckanext.harvest.model import HarvestJob
 
