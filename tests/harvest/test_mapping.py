@@ -249,7 +249,9 @@ class TestMappedRecordsAreCreated:
         }
         result = map_dataset(remote, {"default_provinces": [], "defaults": {}})
         assert result.defaulted == [] and result.missing == []
-        assert result.unmapped == {}
+        # the remote organization is kept (by name and title), not its whole record
+        assert result.unmapped == {"organization": {"name": "oae",
+                                                    "title": "สำนักงานเศรษฐกิจการเกษตร"}}
         created = create(result, "rice-2565")
         for key in ("title", "data_type", "maintainer", "objective", "data_source",
                     "license_id", "first_year_of_data", "unit_of_measure",
@@ -267,7 +269,9 @@ class TestMappedRecordsAreCreated:
                        {"key": "contact_email", "value": "mailto:health@example.go.th"},
                        {"key": "temporal_start", "value": "2019-01-01"},
                        {"key": "spatial_text", "value": "Phra Nakhon Si Ayutthaya"},
-                       {"key": "custom_field", "value": "kept"}],
+                       {"key": "custom_field", "value": "kept"},
+                       {"key": "publisher_email", "value": "director@example.go.th"}],
+            "author": "Dr. Somchai", "modified": "next week",
             "data_type": "Statistical data", "first_year_of_data": "2019",
             "objective": ["พันธกิจหน่วยงาน", "a purpose of our own"],
             "tags": [{"name": "beds"}, {"name": "x"}],
@@ -280,6 +284,11 @@ class TestMappedRecordsAreCreated:
         assert result.dataset["geo_coverage"] == "จังหวัด"
         assert result.dataset["maintainer_email"] == "health@example.go.th"
         assert result.unmapped["custom_field"] == "kept"
+        # values that lost to others for a field are kept too, and so is what no date is
+        assert result.dataset["maintainer"] == "Health office"
+        assert result.dataset["data_source"] == "Dr. Somchai"  # the author, no publisher
+        assert result.unmapped["publisher_email"] == "director@example.go.th"
+        assert result.unmapped["modified"] == "next week"
         assert result.unmapped["objective"] == ["a purpose of our own"]
         assert result.unmapped["tags"] == ["x"]
         created = create(result, "beds")

@@ -49,7 +49,7 @@ from ckanext.provincialstats.logic.converters import to_int
 from ckanext.provincialstats.logic.validation import as_list, is_empty
 
 # Part of the pipeline's record hash: a change of the mapping re-imports every record.
-VERSION = "2"
+VERSION = "3"
 
 EXTRA_DERIVED = "harvest_derived"
 EXTRA_DEFAULTED = "harvest_defaulted"
@@ -158,14 +158,32 @@ class _Mapper:
 
     # reading the source
     def take(self, *keys: str) -> Any:
-        """The first non-empty source value among ``keys`` (each marked as used)."""
-        found = None
+        """The first non-empty source value among ``keys``; only that key is marked as
+        used (the others, if they say something, end up unmapped)."""
         for key in keys:
-            self.used.add(key)
             value = self.src.get(key)
-            if found is None and not is_empty(value):
-                found = value
-        return found
+            if not is_empty(value):
+                self.used.add(key)
+                return value
+        return None
+
+    def fill(self, field: str, *keys: str, transform=None, derived: bool = True) -> None:
+        """``field`` from the first of ``keys`` whose value ``transform`` accepts (None =
+        refused; a refused value is kept as unmapped). Nothing is read when the field
+        is already set: the source values then stay for the unmapped report."""
+        if not is_empty(self.out.get(field)):
+            return
+        for key in keys:
+            raw = self.src.get(key)
+            if is_empty(raw):
+                continue
+            value = transform(raw) if transform else raw
+            self.used.add(key)
+            if is_empty(value):
+                self.keep(key, raw)
+                continue
+            self.put(field, value, derived=derived)
+            return
 
     def take_all(self, *keys: str) -> list[Any]:
         """Every non-empty value of ``keys``, JSON lists and lists flattened."""
@@ -230,28 +248,17 @@ class _Mapper:
                         self.keep(name, wrong)
 
     def derive_text_fields(self) -> None:
-        self.put("title", _translated(self.take("title_translated")), derived=False)
-        notes = self.take("notes", "description") or _translated(self.take("notes_translated"))
-        self.put("notes", notes, derived=False)
-        self.put("maintainer", self.take("contact_name", "maintainer", "author",
-                                         "publisher_name", "creator_name"))
-        emails = [_email(v) for v in (self.take("contact_email"),
-                                      self.take("maintainer_email"),
-                                      self.take("author_email"),
-                                      self.take("publisher_email"))]
-        self.put("maintainer_email", next((e for e in emails if e), None))
-        organization = self.take("organization")
-        org_title = organization.get("title") if isinstance(organization, dict) else None
-        self.put("data_source", self.take("publisher_name", "creator_name") or org_title
-                 or self.take("author"))
-        uri = self.take("uri")
-        if uri and re.match(r"https?://", str(uri)):
-            self.put("reference_url_catalog", str(uri))
-        landing = self.take("url", "landing_page", "landingPage")
-        if landing and re.match(r"https?://", str(landing)):
-            self.put("url", str(landing), derived=False)
-        elif landing:
-            self.keep("url", landing)
+        self.fill("title", "title_translated", transform=_translated, derived=False)
+        self.fill("notes", "description", derived=False)
+        self.fill("notes", "notes_translated", transform=_translated, derived=False)
+        self.fill("maintainer", "contact_name", "author", "publisher_name", "creator_name")
+        self.fill("maintainer_email", "contact_email", "author_email", "publisher_email",
+                  transform=_email)
+        self.fill("data_source", "publisher_name", "creator_name", "organization", "author",
+                  transform=_agent_name)
+        self.fill("reference_url_catalog", "uri", transform=_web_address)
+        self.fill("url", "landing_page", "landingPage", transform=_web_address,
+                  derived=False)
         if is_empty(self.out.get("notes")) and self.out.get("title"):
             self.put("notes", self.out["title"])
 
@@ -343,26 +350,10 @@ class _Mapper:
             self.put("update_frequency_interval", str(interval))
 
     def derive_dates_and_years(self) -> None:
-        modified = self.take("modified", "dcat_modified")
-        date = values.parse_date(modified)
-        if date:
-            self.put("last_updated_date", date.isoformat())
-        elif modified:
-            self.keep("modified", modified)
-        issued = self.take("issued", "dcat_issued")
-        date = values.parse_date(issued)
-        if date:
-            self.put("created_date", date.isoformat())
-        elif issued:
-            self.keep("issued", issued)
-        for key, field in (("temporal_start", "first_year_of_data"),
-                           ("temporal_end", "last_year_of_data")):
-            raw = self.take(key)
-            year = values.year_of(raw)
-            if year:
-                self.put(field, str(values.be_year(year)))
-            elif raw:
-                self.keep(key, raw)
+        self.fill("last_updated_date", "modified", "dcat_modified", transform=_iso_date)
+        self.fill("created_date", "issued", "dcat_issued", transform=_iso_date)
+        self.fill("first_year_of_data", "temporal_start", transform=_be_year)
+        self.fill("last_year_of_data", "temporal_end", transform=_be_year)
 
     def derive_language_and_access(self) -> None:
         if is_empty(self.out.get("data_language")):
@@ -376,16 +367,8 @@ class _Mapper:
             self.put("data_language", languages or None)
             if unknown:
                 self.keep("language", unknown)
-        access = self.take("access_rights", "accessLevel", "access_level")
-        if access and is_empty(self.out.get("data_category")):
-            word = str(access).rstrip("/").rsplit("/", 1)[-1].casefold()
-            category = {"public": "ข้อมูลสาธารณะ", "non_public": "ข้อมูลใช้ภายใน",
-                        "non-public": "ข้อมูลใช้ภายใน", "restricted": "ข้อมูลใช้ภายใน",
-                        "restricted public": "ข้อมูลใช้ภายใน"}.get(word)
-            if category:
-                self.put("data_category", category)
-            else:
-                self.keep("access_rights", access)
+        self.fill("data_category", "access_rights", "accessLevel", "access_level",
+                  transform=_data_category)
 
     # provinces
     def _texts(self, field: str) -> list[str]:
@@ -417,8 +400,15 @@ class _Mapper:
                 codes.append(code)
             else:
                 self.keep("province", raw)
-        self.take("spatial_text", "spatial_uri", "spatial_label")
-        spatial = places.provinces_in_values(self._texts("spatial"))
+        spatial = []
+        for key in ("spatial_text", "spatial_uri", "spatial_label"):
+            for value in self.take_all(key):
+                found = places.provinces_in_values([value])
+                spatial.extend(found)
+                if not found and not re.search(
+                        r"(?i)\bthailand\b|ประเทศไทย|/THA$|/TH$", str(value)):
+                    self.keep(key, value)
+        spatial = places._unique(spatial)
         if spatial and is_empty(self.out.get("geo_coverage")):
             self.put("geo_coverage", "จังหวัด")
         elif is_empty(self.out.get("geo_coverage")) and any(
@@ -555,7 +545,7 @@ class _Mapper:
         for key, value in self.src.items():
             if key in self.used or key in IGNORED or key in fields or is_empty(value):
                 continue
-            self.keep(key, value)
+            self.keep(key, _compact(value))
 
     def result(self) -> MappingResult:
         data_type = self.out.get("data_type")
@@ -641,6 +631,46 @@ def _translated(value: Any) -> str | None:
 
 def _translations(value: Any) -> list[str]:
     return [v for v in value.values() if v] if isinstance(value, dict) else []
+
+
+def _compact(value: Any) -> Any:
+    """A remote CKAN's organization or groups as their names and titles, not their
+    whole records."""
+    if isinstance(value, dict) and "name" in value and ("title" in value or "id" in value):
+        return {k: value[k] for k in ("name", "title") if value.get(k)}
+    if isinstance(value, list) and value and all(isinstance(v, dict) and "name" in v
+                                                 for v in value):
+        return [_compact(v) for v in value]
+    return value
+
+
+def _web_address(value: Any) -> str | None:
+    return str(value).strip() if re.match(r"https?://", str(value).strip()) else None
+
+
+def _agent_name(value: Any) -> str | None:
+    """A publisher's name; an organization dict (remote CKAN) by its title."""
+    if isinstance(value, dict):
+        return value.get("title") or value.get("name") or None
+    return str(value).strip() or None
+
+
+def _iso_date(value: Any) -> str | None:
+    date = values.parse_date(value)
+    return date.isoformat() if date else None
+
+
+def _be_year(value: Any) -> str | None:
+    year = values.year_of(value)
+    return str(values.be_year(year)) if year else None
+
+
+def _data_category(value: Any) -> str | None:
+    """Access rights (EU access-right URI, DCAT-US accessLevel) -> GD data category."""
+    word = str(value).rstrip("/").rsplit("/", 1)[-1].casefold()
+    return {"public": "ข้อมูลสาธารณะ", "non_public": "ข้อมูลใช้ภายใน",
+            "non-public": "ข้อมูลใช้ภายใน", "restricted": "ข้อมูลใช้ภายใน",
+            "restricted public": "ข้อมูลใช้ภายใน"}.get(word)
 
 
 def _email(value: Any) -> str | None:
