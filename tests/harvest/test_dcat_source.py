@@ -211,7 +211,11 @@ class TestBadFeeds:
         ("@prefix dct: <http://purl.org/dc/terms/> .\n<a> dct:title \"x\" .",
          "text/turtle", "no dcat:Dataset found"),
         (b"\xff\xfe\x00junk", "application/octet-stream", "not UTF-8 text"),
-    ])
+        (b'{"@graph": ' + b"[" * 100000 + b"]" * 100000 + b"}", "application/ld+json",
+         "invalid JSON"),
+        (b"<a> <b> " + b"(" * 100000, "text/turtle", "cannot be read as RDF"),
+    ], ids=["turtle", "html", "data.json", "no-dataset", "binary", "deep-json-ld",
+            "deep-turtle"])
     def test_malformed_feed_names_the_page_and_the_reason(self, content, content_type, words):
         out, error = yielded_before_error("https://feed.example/bad", {
             "https://feed.example/bad": (content, content_type)})

@@ -190,18 +190,20 @@ def _parse_rdf(content: bytes, fmt: str, page_url: str, fetch) -> RDFParser:
         xmlsafe.check(content, where)
     if fmt == "json-ld":
         try:
-            doc = json.loads(text)
-        except ValueError as e:
+            text = json.dumps(_inline_contexts(json.loads(text), fetch, where, [5]))
+        except SourceError:
+            raise
+        except (ValueError, RecursionError) as e:
             raise SourceError(f"{where}: JSON ไม่ถูกต้อง ({e})",
                               f"{where}: invalid JSON ({e})") from None
-        text = json.dumps(_inline_contexts(doc, fetch, where, [5]))
     parser = _parser()
     try:
         # As RDFParser.parse, with the page as base: relative IRIs (a relative
         # hydra:next) resolve against the page, not against the worker's directory.
         parser.g.parse(data=text, format=fmt, publicID=page_url)
     except (SyntaxError, xml.sax.SAXParseException, rdflib.plugin.PluginException,
-            TypeError, ValueError, AttributeError, IndexError, KeyError) as e:
+            TypeError, ValueError, AttributeError, IndexError, KeyError,
+            RecursionError) as e:
         raise SourceError(
             f"{where}: อ่านเป็น RDF ({fmt}) ไม่ได้: {str(e)[:500]}",
             f"{where}: cannot be read as RDF ({fmt}): {str(e)[:500]}") from None
@@ -250,7 +252,7 @@ def _content(pkg: dict) -> str:
 def _data_json_datasets(text: str, where: str) -> list[dict]:
     try:
         doc = json.loads(text)
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:
         raise SourceError(f"{where}: JSON ไม่ถูกต้อง ({e})",
                           f"{where}: invalid JSON ({e})") from None
     datasets = doc if isinstance(doc, list) else (
