@@ -130,6 +130,15 @@ class TestRows:
                 assert sheet.column_key(label) == field["field_name"], label
             assert sheet.column_key(field["field_name"]) == field["field_name"]
 
+    @pytest.mark.parametrize("header, key", [
+        ("ชื่อชุดข้อมูล / Dataset Name", "title"), ("ชื่อชุดข้อมูล\nDataset Name", "title"),
+        ("ชื่อชุดข้อมูล*", "title"), ("Dataset Name (ชื่อชุดข้อมูล)", "title"),
+        ("อีเมลสำหรับติดต่อ :", "maintainer_email"), ("ลำดับที่", None),
+        ("หมายเหตุ", "column:หมายเหตุ"),
+    ])
+    def test_header_forms(self, header, key):
+        assert sheet.column_key(header) == key
+
     def test_guid_falls_back_to_the_title(self):
         items = gathered("ชื่อชุดข้อมูล,คำสำคัญ\nข้อมูลฝน,ฝน\n".encode("utf-8"))
         assert items[0][0] == "ข้อมูลฝน"

@@ -104,11 +104,14 @@ def _headers() -> dict[str, str | None]:
 def column_key(header: Any) -> str | None:
     """The source key of a column header; None for a row-number column; the header
     itself (``column:<header>``) for a column nobody knows."""
-    norm = _norm(header)
     headers = _headers()
-    for form in (norm, _without_note(norm)):
-        if form in headers:
-            return headers[form]
+    # "ชื่อชุดข้อมูล / Dataset Name", or the two on two lines: either half
+    parts = [str(header or "")] + re.split(r"\n|\s+/\s+|\s*\|\s*", str(header or ""))
+    for part in parts:
+        norm = _norm(part)
+        for form in (norm, _without_note(norm)):
+            if form in headers:
+                return headers[form]
     return "column:" + str(header).strip()
 
 
