@@ -23,6 +23,7 @@ private, with ``delete`` it is deleted (not purged); either way the current harv
 object of the record gets the extra ``withdrawn`` (``<action> <UTC time>``), and when the
 record returns it is imported again and the dataset made public / active.
 """
+import collections
 import contextlib
 import datetime
 import hashlib
@@ -119,18 +120,29 @@ def _content_salt(source):
 
 
 def _current_objects(source_id, guids):
-    """{guid: (object, content_hash, missing, withdrawn, package state)} for the current
-    objects of these guids in this source."""
-    rows = (model.Session.query(HarvestObject, model.Package.state)
+    """{guid: (object id, package id, content_hash, missing_since, withdrawn, package
+    state)} for the current objects of these guids in this source: two queries, columns
+    only (never the stored contents)."""
+    rows = (model.Session.query(HarvestObject.id, HarvestObject.guid,
+                                HarvestObject.package_id, model.Package.state)
             .outerjoin(model.Package, model.Package.id == HarvestObject.package_id)
             .filter(HarvestObject.harvest_source_id == source_id)
             .filter(HarvestObject.current == True)  # noqa: E712
-            .filter(HarvestObject.guid.in_(guids)))
+            .filter(HarvestObject.guid.in_(guids))).all()
+    extras = {}
+    if rows:
+        for object_id, key, value in (
+                model.Session.query(HarvestObjectExtra.harvest_object_id,
+                                    HarvestObjectExtra.key, HarvestObjectExtra.value)
+                .filter(HarvestObjectExtra.harvest_object_id.in_([r.id for r in rows]))
+                .filter(HarvestObjectExtra.key.in_(
+                    ["content_hash", "missing_since", "withdrawn"]))):
+            extras.setdefault(object_id, {})[key] = value
     found = {}
-    for obj, state in rows:
-        extras = {e.key: e.value for e in obj.extras}
-        found[obj.guid] = (obj, extras.get("content_hash"), extras.get("missing_since"),
-                           extras.get("withdrawn"), state)
+    for row in rows:
+        own = extras.get(row.id, {})
+        found[row.guid] = (row.id, row.package_id, own.get("content_hash"),
+                           own.get("missing_since"), own.get("withdrawn"), row.state)
     return found
 
 
@@ -154,30 +166,36 @@ def gather(kind, job):
 
     def flush():
         current = _current_objects(source.id, [g for g, _ in batch])
+        tally = collections.Counter(seen=len(batch))
+        back = []  # objects whose record is in the source again
         for guid, content in batch:
             content_hash = _sha(salt + content)
             known = current.get(guid)
             if known:
-                obj, old_hash, missing, withdrawn, state = known
-                if missing and (state == "deleted" and not withdrawn
-                                or old_hash == content_hash and not withdrawn):
-                    _del_extra(obj, "missing_since")
+                object_id, package_id, old_hash, missing, withdrawn, state = known
+                if missing and not withdrawn:
+                    back.append(object_id)
                 if state == "deleted" and not withdrawn:
                     # deleted on this site by a curator: not brought back, not duplicated
-                    counters.incr("deleted_here")
+                    tally["deleted_here"] += 1
                     continue
                 if old_hash == content_hash and not withdrawn and state == "active":
-                    counters.incr("unchanged")
+                    tally["unchanged"] += 1
                     continue
             new = HarvestObject(guid=guid, job=job, content=content,
                                 harvest_source_id=source.id,
-                                package_id=known[0].package_id if known else None)
+                                package_id=known[1] if known else None)
             new.extras.append(HarvestObjectExtra(key="content_hash", value=content_hash))
             model.Session.add(new)
             model.Session.flush()
             new_ids.append(new.id)
+        if back:
+            model.Session.query(HarvestObjectExtra).filter(
+                HarvestObjectExtra.harvest_object_id.in_(back),
+                HarvestObjectExtra.key == "missing_since").delete(synchronize_session=False)
         model.Session.commit()
-        counters.incr("seen", len(batch))
+        for name, n in tally.items():
+            counters.incr(name, n)
         counters.heartbeat()
         batch.clear()
 
@@ -228,11 +246,11 @@ def _withdraw_missing(source, config, seen, counters):
     policy = config["withdraw"]
     grace = datetime.timedelta(days=policy["grace_days"])
     now = _now()
-    missing = (model.Session.query(HarvestObject)
+    current = (model.Session.query(HarvestObject.id, HarvestObject.guid)
                .filter(HarvestObject.harvest_source_id == source.id)
                .filter(HarvestObject.current == True)  # noqa: E712
-               .yield_per(LOOKUP_BATCH))
-    gone = [obj.id for obj in missing if obj.guid not in seen]
+               .yield_per(5000))
+    gone = [row.id for row in current if row.guid not in seen]
     for obj_id in gone:
         obj = HarvestObject.get(obj_id)
         extras = {e.key: e.value for e in obj.extras}
