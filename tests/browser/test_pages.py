@@ -138,3 +138,19 @@ def test_chart_page_tells_as_is_from_to_be_downloads_and_prints(
     assert page.locator(".provincialstats-tree").is_visible()
     page.pdf(path=str(tmp_path / "chart.pdf"))
     page.screenshot(path=str(artifacts_dir() / "chart-chanthaburi-print.png"), full_page=True)
+
+
+@pytest.mark.ckan_config("ckanext.provincialstats.site_province", "TH-22")
+def test_a_province_data_centre_home_page(page, live_server, demo_catalogue, shoot,
+                                          check_a11y):
+    for prefix, texts in (("", ["ศูนย์ข้อมูลกลางจังหวัดจันทบุรี", "ผังสถิติทางการ",
+                                "ต้องพัฒนาเพิ่มเติม (TO-BE)", "ชุดข้อมูลที่ค้างปรับปรุงนานที่สุด"]),
+                          ("/en", ["Chanthaburi Provincial Data Centre",
+                                   "Official statistics chart", "To be developed (TO-BE)"])):
+        visit(page, live_server(prefix + "/"), shoot, check_a11y,
+              "home-site-province-" + (prefix.strip("/") or "th"))
+        body = page.locator("body").inner_text()
+        for text in texts:
+            assert text in body
+        # The chart comes before the lists of datasets.
+        assert body.index(texts[1]) < body.index("Newest datasets" if prefix else "ชุดข้อมูลล่าสุด")

@@ -11,14 +11,14 @@ from tests.schemas.test_dataset import statistical
 pytestmark = [
     # As scripts/dev.sh orders them: the extension's templates before activity's.
     pytest.mark.ckan_config("ckan.plugins", PLUGINS.replace(
-        "provincialstats ", "provincialstats activity ", 1)),
+        "provincialstats ", "provincialstats activity ", 1) + " dcat structured_data"),
     pytest.mark.ckan_config("ckan.locale_default", "th"),
     # As deploy/ckan.ini.template: no gravatar.com avatars (no remote images allowed).
     pytest.mark.ckan_config("ckan.gravatar_default", "disabled"),
     pytest.mark.usefixtures("clean_db"),
 ]
 
-PAGES = ["/dataset/activity/durian", "/user/login", "/about",
+PAGES = ["/dataset/durian", "/dataset/activity/durian", "/user/login", "/about",
          "/organization/", "/group/", "/en/dataset/activity/durian", "/en/user/login"]
 
 

@@ -177,3 +177,17 @@ class TestProvinceAndHomePages:
         assert 'href="/th/dataset/durian-22"' in row or 'href="/dataset/durian-22"' in row
         listing = page.split('id="datasets-heading"')[1]
         assert "ทุเรียนจันทบุรี" in listing
+
+    def test_user_text_in_charts_and_issues_cannot_inject_markup(self, app):
+        pilot = pilot_provinces(all_provinces=False)
+        issue = strategic_issue("TH-22", 1, goals="<script>alert(1)</script> **ok**")
+        call_action("package_create", type="stats_chart", name="chart-22", title="ผังสถิติ",
+                    province="TH-22", plan_period="2566-2570",
+                    owner_org=pilot["TH-22"]["org"], chart_items=[
+                        {"strategic_issue": issue["name"], "indicator": "ผลผลิต",
+                         "statistic": "x", "agency": "<img src=x onerror=alert(1)>",
+                         "availability": "to_be"}])
+        chart = app.get("/stats_chart/chart-22").body
+        assert "<img src=x" not in chart and "&lt;img src=x onerror=alert(1)&gt;" in chart
+        page = app.get("/strategic_issue/" + issue["name"]).body
+        assert "<script>alert(1)</script>" not in page and "<strong>ok</strong>" in page
