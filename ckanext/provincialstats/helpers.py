@@ -58,6 +58,7 @@ def get_helpers() -> dict[str, Any]:
         "provincialstats_chart": provincialstats_chart,
         "humanize_entity_type": humanize_entity_type,
         "provincialstats_type_count_text": provincialstats_type_count_text,
+        "provincialstats_main_nav": provincialstats_main_nav,
     }
 
 
@@ -115,3 +116,18 @@ def provincialstats_type_count_text(object_type: str, count: int, query: str = "
     else:
         text = tk.ungettext("{number} {singular} found", "{number} {plural} found", count)
     return text.format(number=count, singular=one, plural=many, query=query)
+
+
+def provincialstats_main_nav():
+    """The main navigation: datasets, provinces, official statistics charts,
+    organizations, about (provinces and charts only where their pages exist)."""
+    from flask import current_app
+    items = [("dataset.search", tk._("Datasets"), ["dataset", "resource"])]
+    if "province.index" in current_app.view_functions:
+        items.append(("province.index", tk._("Provinces"), ["province", "strategic_issue"]))
+    if "stats_chart.search" in current_app.view_functions:
+        items.append(("stats_chart.search", tk._("Official statistics charts"),
+                      ["stats_chart"]))
+    items += [("organization.index", tk._("Organizations"), ["organization"]),
+              ("home.about", tk._("About"))]
+    return tk.h.build_nav_main(*items)

@@ -69,6 +69,7 @@ TOUR = {
         ("/stats_chart/chart-chanthaburi-2566-2570", "chart-chanthaburi",
          ["มีอยู่แล้ว (AS-IS)", "ต้องพัฒนาเพิ่มเติม (TO-BE)", "ดาวน์โหลดผังสถิติ (CSV)"]),
         ("/stats_chart/", "chart-list", ["ผังสถิติทางการ"]),
+        ("/strategic_issue/", "issue-list", ["ประเด็นยุทธศาสตร์"]),
         ("/dataset/", "dataset-search", ["จันทบุรี", "สาขาสถิติ", "ประเภทชุดข้อมูล"]),
         ("/organization/oae", "organization-oae", ["จันทบุรี", "สาขาสถิติ"]),
         ("/dataset/durian-chanthaburi", "dataset-durian", ["จันทบุรี"]),
@@ -85,6 +86,7 @@ TOUR = {
         ("/stats_chart/chart-chanthaburi-2566-2570", "chart-chanthaburi",
          ["Exists (AS-IS)", "To be developed (TO-BE)", "Download chart (CSV)"]),
         ("/stats_chart/", "chart-list", ["official statistics chart"]),
+        ("/strategic_issue/", "issue-list", ["Strategic issues"]),
         ("/dataset/", "dataset-search", ["Chanthaburi", "Statistical sector", "Data Type"]),
         ("/organization/oae", "organization-oae", ["Chanthaburi", "Statistical sector"]),
         ("/dataset/durian-chanthaburi", "dataset-durian", ["Chanthaburi"]),
@@ -105,6 +107,9 @@ def test_the_main_pages_in_thai_and_english(
         facets = " ".join(page.locator(".filters, .search-form").all_inner_texts())
         for raw in ("TH-22", "strategic_issue", "stat_sector", "data_type", "Stats_chart"):
             assert raw not in facets, f"{path} ({lang}): {raw!r} in the facets"
+        # Provinces and charts in the main navigation.
+        nav = page.locator(".masthead nav").inner_text()
+        assert ("จังหวัด" if lang == "th" else "Provinces") in nav
         # The language switch is on every page and leads to the other language.
         other = page.locator(".provincialstats-lang a")
         assert other.count() == 1
