@@ -219,7 +219,7 @@ _FORMATS = {
     "XLS": ("xls", "xlsx", "excel", "ms excel", "application/vnd.ms-excel", "ods",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx/xls", "xls/xlsx", "spreadsheet"),
-    "JSON": ("json", "application/json", "geojson+", "api", "json api"),
+    "JSON": ("json", "application/json", "json api"),
     "XML": ("xml", "application/xml", "text/xml"),
     "PDF": ("pdf", "application/pdf"),
     "HTML": ("html", "htm", "text/html", "web page", "website"),
