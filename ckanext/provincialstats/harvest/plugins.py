@@ -1,6 +1,7 @@
 """The three harvester plugins. Each is thin: the work is in
 :mod:`ckanext.provincialstats.harvest.pipeline`, the source kinds in ``sources/``."""
 import ckan.plugins as p
+
 from ckanext.harvest.interfaces import IHarvester
 
 
