@@ -40,6 +40,24 @@ def shapes(run):
     return g
 
 
+US_SHAPES = REFERENCE / "shacl" / "dcat-us-3.0" / "dcat-us_3.0_shacl_shapes.ttl"
+
+
+def dcat_us_violations(data_graph):
+    """Top-level violations of the DCAT-US 3.0 shapes."""
+    import pyshacl
+
+    if not US_SHAPES.exists():
+        pytest.skip(f"DCAT-US 3.0 shapes not found at {US_SHAPES} (../shared/reference)")
+    shapes_graph = rdflib.Graph().parse(US_SHAPES, format="turtle")
+    _conforms, report, _text = pyshacl.validate(
+        data_graph, shacl_graph=shapes_graph, inference="none", allow_warnings=True)
+    return sorted({(str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultPath)),
+                    str(report.value(r, SH.resultMessage)))
+                   for r in report.objects(None, SH.result)
+                   if report.value(r, SH.resultSeverity) == SH.Violation})
+
+
 def results(data_graph, run, severity="Violation"):
     """The results of one run at ``severity``, as (focus, path, message) tuples."""
     import pyshacl

@@ -196,14 +196,13 @@ class ProvincialStatsProfile(RDFProfile):
                     self.g.add((subject, ns[field.local], lit))
 
     def _agents_out(self, dataset_ref):
-        """Contact points typed ``vcard:Kind`` with a name; publishers named per
-        language (the shapes need both)."""
+        """Contact points typed ``vcard:Kind`` (DCAT-AP's range); names stay plain
+        ``xsd:string`` literals (DCAT-US 3 requires that of ``vcard:fn`` and
+        ``foaf:name``); publisher mailboxes as ``mailto:`` IRIs."""
         g = self.g
         for contact in g.objects(dataset_ref, DCAT.contactPoint):
             g.add((contact, RDF.type, VCARD.Kind))
-            self._tag_languages(contact, (VCARD.fn,))
         for publisher in g.objects(dataset_ref, DCT.publisher):
-            self._tag_languages(publisher, (FOAF.name,))
             for mbox in list(g.objects(publisher, FOAF.mbox)):
                 if isinstance(mbox, Literal):
                     g.remove((publisher, FOAF.mbox, mbox))
@@ -255,7 +254,7 @@ class ProvincialStatsProfile(RDFProfile):
             g.add((catalog_ref, DCT.publisher, publisher))
             g.add((publisher, RDF.type, FOAF.Agent))
             name = toolkit.config.get("ckan.site_title") or "CKAN"
-            g.add((publisher, FOAF.name, Literal(name, lang=fields.lang_of(name))))
+            g.add((publisher, FOAF.name, Literal(name)))
         for homepage in g.objects(catalog_ref, FOAF.homepage):
             g.add((homepage, RDF.type, FOAF.Document))
         for scheme in concepts.theme_taxonomies():

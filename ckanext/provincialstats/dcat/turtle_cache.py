@@ -36,7 +36,7 @@ from ckanext.provincialstats.dcat import concepts, turtle_writer
 
 log = logging.getLogger(__name__)
 
-VERSION = "1"
+VERSION = "2"
 TTL_OPTION = "ckanext.provincialstats.dcat.cache_ttl"
 _PREFIX = re.compile(r"^@prefix ([\w.-]*): <([^>]*)> \.$")
 

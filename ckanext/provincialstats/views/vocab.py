@@ -7,7 +7,7 @@ A scheme or concept URI (``/vocab/provinces``, ``/vocab/provinces/TH-22``,
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
-from flask import Blueprint, make_response
+from flask import Blueprint, make_response, redirect
 
 from ckanext.dcat.utils import CONTENT_TYPES, parse_accept_header, url_to_rdflib_format
 from ckanext.provincialstats import vocab as vocabularies
@@ -53,7 +53,8 @@ def scheme(name: str):
     if name not in DOCUMENTS:
         return tk.abort(404, tk._('No vocabulary "%(name)s" (there are: %(names)s)')
                         % {"name": name, "names": ", ".join(DOCUMENTS)})
-    return tk.redirect_to(f"/vocab/{name}.{_negotiated_format()}", code=303)
+    return redirect(tk.url_for("provincialstats_vocab.document", name=name,
+                               _format=_negotiated_format()), code=303)
 
 
 def concept(name: str, code: str):
@@ -68,7 +69,8 @@ def concept(name: str, code: str):
         return tk.abort(404, tk._('No concept "%(code)s" in vocabulary "%(name)s"')
                         % {"code": code, "name": name})
     document_name = "provinces" if name == "regions" else name
-    return tk.redirect_to(f"/vocab/{document_name}.{_negotiated_format()}", code=303)
+    return redirect(tk.url_for("provincialstats_vocab.document", name=document_name,
+                               _format=_negotiated_format()), code=303)
 
 
 vocab.add_url_rule("/vocab/<name>.<_format>", view_func=document)
