@@ -83,11 +83,14 @@ class TestProvinces:
         call_action("package_create", {"user": editor, "ignore_auth": False},
                     type="stats_chart", name="chart-22", title="ผังสถิติ จันทบุรี",
                     province="TH-22", plan_period="2566-2570", owner_org=org)
+        call_action("package_create", {"user": editor, "ignore_auth": False},
+                    type="stats_chart", name="chart-2561", title="ผังสถิติ จันทบุรี เดิม",
+                    province="TH-22", plan_period="2561-2565", owner_org=org)
         shown = call_action("provincialstats_province_show", dict(ANON), code="TH-22")
         assert shown["name"] == "chanthaburi"
         assert shown["dataset_count"] == 1
         assert [i["name"] for i in shown["strategic_issues"]] == [issue]
-        assert [c["name"] for c in shown["charts"]] == ["chart-22"]
+        assert [c["name"] for c in shown["charts"]] == ["chart-22", "chart-2561"]  # newest plan first
 
         issues = call_action("provincialstats_strategic_issue_list", dict(ANON),
                              province="22")

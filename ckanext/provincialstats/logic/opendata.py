@@ -216,7 +216,7 @@ def provincialstats_province_show(context, data_dict):
         (catalogue datasets about the province that the caller may see),
         ``strategic_issues`` (as ``provincialstats_strategic_issue_list``, without
         counts) and ``charts`` (``[{"id", "name", "title", "plan_period"}]``, the
-        official statistics charts the caller may see)
+        official statistics charts the caller may see, newest plan period first)
     :rtype: dict
     """
     record = base.provincialstats_province_show(context, data_dict)
@@ -228,8 +228,11 @@ def provincialstats_province_show(context, data_dict):
                      fl="id,name,title,plan_period")
     record["dataset_count"] = result["count"]
     record["strategic_issues"] = _issues(code)
-    record["charts"] = [{k: c.get(k) for k in ("id", "name", "title", "plan_period")}
-                        for c in charts["results"]]
+    found = [{k: c.get(k) for k in ("id", "name", "title", "plan_period")}
+             for c in charts["results"]]
+    found.sort(key=lambda c: c["name"])
+    found.sort(key=lambda c: str(c["plan_period"] or ""), reverse=True)
+    record["charts"] = found
     return record
 
 
