@@ -191,3 +191,12 @@ class TestProvinceAndHomePages:
         assert "<img src=x" not in chart and "&lt;img src=x onerror=alert(1)&gt;" in chart
         page = app.get("/strategic_issue/" + issue["name"]).body
         assert "<script>alert(1)</script>" not in page and "<strong>ok</strong>" in page
+
+    def test_strategic_issue_list_wording(self, app):
+        pilot_provinces(all_provinces=False)
+        strategic_issue("TH-22", 1)
+        en = app.get("/en/strategic_issue/").body
+        assert "Strategic_issue" not in en and "strategic_issue found" not in en
+        assert "Strategic issues" in en
+        th = app.get("/th/strategic_issue/").body
+        assert "ประเด็นยุทธศาสตร์" in th and "Strategic_issue" not in th
