@@ -177,7 +177,7 @@ def setup_target(ini, kind, source_url):
         context = _site_context()
         tk.get_action("organization_create")(dict(context), {
             "name": "receiving-office", "title": "สำนักงานสถิติจังหวัด"})
-        config = {"organization": "receiving-office"} if kind == "provincialstats_ckan" \
+        config = {"receiving_organization": "receiving-office"} if kind == "provincialstats_ckan" \
             else {}
         source = tk.get_action("harvest_source_create")(dict(context), {
             "name": f"bench-{kind}".replace("_", "-"), "title": f"bench {kind}",

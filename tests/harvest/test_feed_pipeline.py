@@ -76,7 +76,7 @@ class TestDCAT:
         with RemoteCKAN() as server:
             server.files["/catalog.ttl"] = (feed(), "text/turtle")
             source = create_source(server.url + "/catalog.ttl",
-                                   {"organization": org["name"], "defaults": DEFAULTS},
+                                   {"receiving_organization": org["name"], "defaults": DEFAULTS},
                                    kind="provincialstats_dcat")
             job, results = run(source, "provincialstats_dcat")
             datasets = harvested(source["id"])
@@ -108,7 +108,7 @@ class TestDCAT:
         with RemoteCKAN() as server:
             server.files["/catalog.ttl"] = (feed(), "text/turtle")
             source = create_source(server.url + "/catalog.ttl",
-                                   {"organization": org["name"], "defaults": DEFAULTS,
+                                   {"receiving_organization": org["name"], "defaults": DEFAULTS,
                                     "withdraw": {"action": "private", "grace_days": 0}},
                                    kind="provincialstats_dcat")
             run(source, "provincialstats_dcat")
@@ -135,7 +135,7 @@ class TestSheet:
         with RemoteCKAN() as server:
             server.files["/inventory.csv"] = (csv_text, "text/csv")
             source = create_source(server.url + "/inventory.csv",
-                                   {"organization": org["name"], "defaults": DEFAULTS},
+                                   {"receiving_organization": org["name"], "defaults": DEFAULTS},
                                    kind="provincialstats_sheet")
             run(source, "provincialstats_sheet")
             datasets = harvested(source["id"])

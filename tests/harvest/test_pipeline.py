@@ -52,7 +52,7 @@ def remote():
 
 def _source(remote, org, **config):
     config.setdefault("default_provinces", ["TH-13"])
-    config.setdefault("organization", org["name"])
+    config.setdefault("receiving_organization", org["name"])
     return create_source(remote.url, config, owner_org=org["id"])
 
 
@@ -227,8 +227,9 @@ class TestOwnership:
     def test_two_sources_with_the_same_dataset_name_both_survive(self, org):
         with RemoteCKAN([gdc_package("population", "ประชากร ชุดที่ 1")]) as one, \
                 RemoteCKAN([gdc_package("population", "ประชากร ชุดที่ 2")]) as two:
-            first = create_source(one.url, {"organization": org["name"]}, name="ministry-a")
-            second = create_source(two.url + "/catalog", {"organization": org["name"]},
+            first = create_source(one.url, {"receiving_organization": org["name"]},
+                                  name="ministry-a")
+            second = create_source(two.url + "/catalog", {"receiving_organization": org["name"]},
                                    name="ministry-b")
             run(first)
             run(second)
@@ -248,7 +249,7 @@ class TestOwnership:
         # the remote record claims the curator's dataset's id and name
         intruder = gdc_package(mine["name"], "ชุดข้อมูลจากภายนอก", id=mine["id"])
         with RemoteCKAN([intruder]) as server:
-            source = create_source(server.url, {"organization": org["name"]})
+            source = create_source(server.url, {"receiving_organization": org["name"]})
             run(source)
             server.packages[0]["title"] = "ชุดข้อมูลจากภายนอก (แก้ไข)"
             run(source)
@@ -300,11 +301,20 @@ class TestErrors:
         assert lines[0].split(",")[:4] == ["job_id", "created", "stage", "guid"]
         assert len(lines) == 2 and bad["id"] in lines[1]
 
+        admin = factories.SysadminWithToken()
+        page = app.get(f"/harvest/admin/{source['name']}",
+                       headers={"Authorization": admin["token"]})
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert "4 of 4 records done" in html
+        assert bad["id"] in html and "ระบบไม่รับชุดข้อมูล" in html
+        assert f"/harvest/{source['id']}/errors.csv" in html
+
     def test_errors_are_all_listed_in_pages(self, org):
         bad = [gdc_package(f"bad-{i}", f"เสีย {i}", data_type="ไม่มีประเภทนี้")
                for i in range(25)]
         with RemoteCKAN(bad) as server:
-            source = create_source(server.url, {"organization": org["name"]})
+            source = create_source(server.url, {"receiving_organization": org["name"]})
             run(source)
         first = call_action("provincialstats_harvest_errors", id=source["id"], limit=20)
         rest = call_action("provincialstats_harvest_errors", id=source["id"], limit=20,

@@ -82,7 +82,7 @@ class TestSourceRefused:
     @pytest.mark.ckan_config("ckanext.provincialstats.harvest.allow_private_urls", "false")
     def test_harvest_of_a_private_address_fails_cleanly(self):
         org = factories.Organization()
-        source = create_source("http://10.0.0.1/", {"organization": org["name"]})
+        source = create_source("http://10.0.0.1/", {"receiving_organization": org["name"]})
         job, results = run(source)
         assert results == {} and job.status == "Finished"
         assert harvested(source["id"]) == {}
@@ -93,7 +93,7 @@ class TestSourceRefused:
     def test_harvest_of_an_oversize_answer_fails_cleanly(self, remote):
         org = factories.Organization()
         remote.packages = [gdc_package(f"big-{i}", "ก" * 5000 + str(i)) for i in range(200)]
-        source = create_source(remote.url, {"organization": org["name"]})
+        source = create_source(remote.url, {"receiving_organization": org["name"]})
         with pytest.MonkeyPatch.context() as mp:
             mp.setitem(tk.config, "ckanext.provincialstats.harvest.page_size", 200)
             job, results = run(source)
@@ -147,5 +147,6 @@ class TestConfig:
         import json
         saved = json.loads(source["config"])
         assert saved["default_provinces"] == ["TH-22", "TH-16", "TH-13"]
-        assert saved["organization"] == "nso-chanthaburi"
+        assert saved["receiving_organization"] == "nso-chanthaburi"
+        assert "organization" not in saved  # would hide the source's own organization
         assert saved["rules"] == [{"field": "any", "match": "durian", "province": "TH-22"}]

@@ -3,8 +3,8 @@
 Every key is optional::
 
     {
-      "organization": "chanthaburi-stats",      # receiving organization (name or id);
-                                                # default: the source's own organization
+      "receiving_organization": "nso-chanthaburi",  # name or id; default: the
+                                                # source's own organization
       "default_provinces": ["TH-22"],           # province(s) of a record that names
                                                 # none: ISO, DOPA code, Thai/English name
       "rules": [                                # source value -> province / issue
@@ -19,7 +19,10 @@ Every key is optional::
       "fq": "organization:ministry-x"           # CKAN sources: filter on the remote side
     }
 
-``provinces`` is accepted as another name of ``default_provinces``.
+``provinces`` is accepted as another name of ``default_provinces``, ``organization`` of
+``receiving_organization`` (saved under the long names: ckanext-harvest copies every
+configuration key into the source's dict, where ``organization`` would hide the
+source's own organization and break its pages).
 ``rules[].field`` is one of ``any``, ``title``, ``keywords``, ``spatial``,
 ``publisher``; ``match`` is compared case-insensitively as a substring.
 ``withdraw.action``: ``private`` (default: the dataset is made private, so the public no
@@ -39,8 +42,8 @@ from ckanext.provincialstats import vocab
 
 RULE_FIELDS = ("any", "title", "keywords", "spatial", "publisher")
 WITHDRAW_ACTIONS = ("private", "delete", "none")
-KEYS = ("organization", "default_provinces", "provinces", "rules", "withdraw", "defaults",
-        "fq")
+KEYS = ("receiving_organization", "organization", "default_provinces", "provinces", "rules",
+        "withdraw", "defaults", "fq")
 DEFAULT_GRACE_DAYS = 7
 
 
@@ -63,6 +66,8 @@ def parse(text):
     config["withdraw"] = withdraw
     if "provinces" in config:
         config.setdefault("default_provinces", config.pop("provinces"))
+    if "organization" in config:
+        config.setdefault("receiving_organization", config.pop("organization"))
     config.setdefault("default_provinces", [])
     config.setdefault("rules", [])
     config.setdefault("defaults", {})
@@ -90,7 +95,9 @@ def validate(text):
             f"ไม่รู้จักคีย์ {', '.join(unknown)} (ใช้ได้: {', '.join(KEYS)})",
             f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(KEYS)})")
     if "organization" in config:
-        config["organization"] = _organization(config["organization"])
+        config.setdefault("receiving_organization", config.pop("organization"))
+    if "receiving_organization" in config:
+        config["receiving_organization"] = _organization(config["receiving_organization"])
     if "provinces" in config:
         config.setdefault("default_provinces", config.pop("provinces"))
     if "default_provinces" in config:
@@ -140,8 +147,8 @@ def _provinces(value):
 def _organization(value):
     org = model.Group.get(str(value)) if value else None
     if not org or not org.is_organization or org.state != "active":
-        raise ConfigError(f"organization: ไม่พบหน่วยงาน {value!r}",
-                          f"organization: organization {value!r} not found")
+        raise ConfigError(f"receiving_organization: ไม่พบหน่วยงาน {value!r}",
+                          f"receiving_organization: organization {value!r} not found")
     return org.name
 
 

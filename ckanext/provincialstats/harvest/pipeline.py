@@ -436,7 +436,7 @@ def _import(kind, obj):
 
 
 def _receiving_org(config, source):
-    name = config.get("organization") or source.publisher_id
+    name = config.get("receiving_organization") or source.publisher_id
     org = model.Group.get(name) if name else None
     return org.id if org is not None and org.is_organization and org.state == "active" \
         else None
