@@ -230,3 +230,27 @@ class TestCommand:
         finally:
             for job in _queued_for(pkg["id"]):
                 job.delete()
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestWithoutTheTable:
+    def test_writes_work_and_urls_read_as_not_checked(self):
+        """Before `ckan db upgrade -p provincialstats`: datasets are still saved (no
+        job queued) and the score says not checked instead of failing."""
+        from ckan import model
+        model.Session.execute(model.sa.text(
+            "DROP TABLE IF EXISTS provincialstats_url_check; "
+            "DROP TABLE IF EXISTS provincialstats_alembic_version"))
+        model.Session.commit()
+        pilot = pilot_provinces(all_provinces=False)
+        pkg = _rice(pilot["TH-22"]["editor"], pilot["TH-22"]["org"],
+                    "https://example.org/rice.csv")
+        queued = _queued_for(pkg["id"])
+        for job in queued:
+            job.delete()
+        assert queued == []
+        call_action("package_patch", {"ignore_auth": True}, id=pkg["id"], notes="ใหม่")
+        result = call_action("provincialstats_quality_show", dict(ANON), id=pkg["name"])
+        assert _checks(result, "accessibility")["access_url_accessible"]["status"] == \
+            "not_checked"

@@ -16,7 +16,6 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 import requests
-from ckan import model
 from ckan.lib import uploader
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -119,10 +118,9 @@ def dataset_changed(pkg_dict: dict[str, Any]) -> None:
     if not wanted:
         return
     try:
-        with model.Session.begin_nested():  # a missing table must not undo the write
-            stored = quality_model.checks_for([pkg_dict["id"]])
-    except SQLAlchemyError as e:
-        log.warning("quality: URL checks not read (%s); run "
+        stored = quality_model.stored_checks([pkg_dict["id"]])
+    except SQLAlchemyError as e:  # no table yet: nothing to store results in
+        log.warning("quality: no URL check queued (%s); run "
                     "`ckan db upgrade -p provincialstats`", type(e).__name__)
         return
     if any(url not in stored.get(rid, {}) for rid, url in wanted):

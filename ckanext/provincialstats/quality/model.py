@@ -10,11 +10,15 @@ a new revision on every check.
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any, Iterable
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from sqlalchemy import BigInteger, Boolean, Column, DateTime, Integer, UnicodeText
+from sqlalchemy.exc import SQLAlchemyError
+
+log = logging.getLogger(__name__)
 
 
 class UrlCheck(tk.BaseModel):
@@ -55,14 +59,26 @@ def save(package_id: str, resource_id: str, url: str, result: dict[str, Any]) ->
     model.Session.commit()
 
 
-def checks_for(package_ids: Iterable[str]) -> dict[str, dict[str, dict[str, Any]]]:
+def stored_checks(package_ids: Iterable[str]) -> dict[str, dict[str, dict[str, Any]]]:
     """Stored checks of the datasets' resources: ``{resource id: {url: check}}``; one
-    query."""
+    query, in a savepoint; raises ``SQLAlchemyError`` without the table."""
     ids = sorted(set(package_ids))
     if not ids:
         return {}
-    rows = model.Session.query(UrlCheck).filter(UrlCheck.package_id.in_(ids)).all()
+    with model.Session.begin_nested():  # a failed read must not poison the session
+        rows = model.Session.query(UrlCheck).filter(UrlCheck.package_id.in_(ids)).all()
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for row in rows:
         out.setdefault(row.resource_id, {})[row.url] = row.as_dict()
     return out
+
+
+def checks_for(package_ids: Iterable[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """As ``stored_checks``, but none (and an error in the log) without the table
+    (migration not applied): the score then says "not checked"."""
+    try:
+        return stored_checks(package_ids)
+    except SQLAlchemyError as e:
+        log.error("quality: URL checks not readable (%s); run "
+                  "`ckan db upgrade -p provincialstats`", type(e).__name__)
+        return {}
