@@ -81,7 +81,8 @@ def _search(context, **params) -> dict[str, Any]:
 
 
 def _facet_counts(context, field: str, fq: str = "+dataset_type:dataset",
-                  limit: int = 1000) -> dict[str, int]:
+                  limit: int = -1) -> dict[str, int]:
+    """Dataset counts per value of ``field`` (every value: ``facet.limit`` -1)."""
     result = _search(context, q="*:*", fq=fq, rows=0, facet="true",
                      **{"facet.field": [field], "facet.limit": limit, "facet.mincount": 1})
     items = (result.get("search_facets") or {}).get(field, {}).get("items") or []
@@ -120,7 +121,7 @@ def provincialstats_province_list(context, data_dict):
     """
     tk.check_access("provincialstats_province_list", context, data_dict)
     data = base._validate(data_dict, province_list_schema(), context)
-    counts = _facet_counts(context, "province", limit=100)
+    counts = _facet_counts(context, "province")
     records = _province_records()
     regions = []
     for region in vocab.regions():
@@ -196,7 +197,7 @@ def provincialstats_strategic_issue_list(context, data_dict):
     tk.check_access("provincialstats_strategic_issue_list", context, data_dict)
     data = base._validate(data_dict, strategic_issue_list_schema(), context)
     issues = _issues(data.get("province"), data.get("plan_period"))
-    counts = _facet_counts(context, "strategic_issue", limit=max(len(issues), 1) * 2 + 100)
+    counts = _facet_counts(context, "strategic_issue")
     for issue in issues:
         issue["dataset_count"] = counts.get(issue["name"], 0)
     return issues
