@@ -254,3 +254,23 @@ class TestWithoutTheTable:
         result = call_action("provincialstats_quality_show", dict(ANON), id=pkg["name"])
         assert _checks(result, "accessibility")["access_url_accessible"]["status"] == \
             "not_checked"
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.ckan_config("ckanext.provincialstats.datastore.allow_private_urls", "true")
+@pytest.mark.usefixtures("with_plugins", "url_check_table")
+class TestThroughAWorker:
+    def test_an_rq_worker_runs_the_queued_check(self, local_server):
+        from ckan.lib import jobs as ckan_jobs
+        pilot = pilot_provinces(all_provinces=False)
+        pkg = _rice(pilot["TH-22"]["editor"], pilot["TH-22"]["org"],
+                    local_server + "/rice.csv")
+        for job in _queued_for(pkg["id"]):  # the one queued on create: run ours instead
+            job.delete()
+        queue = "provincialstats-quality-test"
+        jobs.enqueue_dataset_check(pkg["id"], queue=queue)
+        worker = ckan_jobs.Worker([queue])
+        worker.execute_job = lambda *a, **k: worker.perform_job(*a, **k)  # no fork
+        worker.work(burst=True)
+        result = call_action("provincialstats_quality_show", dict(ANON), id=pkg["name"])
+        assert _checks(result, "accessibility")["access_url_accessible"]["score"] == 50

@@ -96,11 +96,12 @@ def check_dataset_urls(package_id: str) -> int:
     return done
 
 
-def enqueue_dataset_check(package_id: str):
-    """Queue the URL check of one dataset (the job's own timeout bounds it)."""
+def enqueue_dataset_check(package_id: str, queue: str | None = None):
+    """Queue the URL check of one dataset (the job's own timeout bounds it), on CKAN's
+    default queue unless ``queue`` names another."""
     return tk.enqueue_job(
         check_dataset_urls, [package_id],
-        title=f"provincialstats quality: check URLs of {package_id}",
+        title=f"provincialstats quality: check URLs of {package_id}", queue=queue,
         rq_kwargs={"timeout": tk.config.get("ckanext.provincialstats.quality.job_timeout")})
 
 
