@@ -90,7 +90,8 @@ class TestProvinces:
         assert shown["name"] == "chanthaburi"
         assert shown["dataset_count"] == 1
         assert [i["name"] for i in shown["strategic_issues"]] == [issue]
-        assert [c["name"] for c in shown["charts"]] == ["chart-22", "chart-2561"]  # newest plan first
+        # newest plan period first
+        assert [c["name"] for c in shown["charts"]] == ["chart-22", "chart-2561"]
 
         issues = call_action("provincialstats_strategic_issue_list", dict(ANON),
                              province="22")
