@@ -17,6 +17,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 import requests
 from ckan.lib import uploader
+from ckan.lib.jobs import DEFAULT_QUEUE_NAME
 from sqlalchemy.exc import SQLAlchemyError
 
 from ckanext.provincialstats.datastore.fetch import check_url
@@ -101,7 +102,8 @@ def enqueue_dataset_check(package_id: str, queue: str | None = None):
     default queue unless ``queue`` names another."""
     return tk.enqueue_job(
         check_dataset_urls, [package_id],
-        title=f"provincialstats quality: check URLs of {package_id}", queue=queue,
+        title=f"provincialstats quality: check URLs of {package_id}",
+        queue=queue or DEFAULT_QUEUE_NAME,
         rq_kwargs={"timeout": tk.config.get("ckanext.provincialstats.quality.job_timeout")})
 
 
