@@ -129,3 +129,29 @@ def test_package_create_with_resources_queues_them(sysadmin, queue):
     resources[0]["url"] = "http://example.invalid/t2.csv"
     call_action("package_patch", id=created["id"], resources=resources)
     assert queue == [(csv_id, False)]
+
+
+def test_a_savepoint_rolled_back_in_the_same_write_keeps_the_load(tmp_path, dataset, sysadmin,
+                                                                   queue, monkeypatch):
+    """Another extension's failed savepoint (begin_nested) after the resource is noted
+    does not lose its load: only the rollback of the whole transaction does."""
+    import sqlalchemy as sa
+    from ckan import model
+
+    from ckanext.provincialstats.datastore import hooks
+
+    noted = hooks.dataset_changed
+
+    def noted_then_failed_savepoint(pkg_dict):
+        noted(pkg_dict)
+        try:
+            with model.Session.begin_nested():
+                model.Session.execute(sa.text("SELECT no_such_column FROM package"))
+        except sa.exc.SQLAlchemyError:
+            pass
+
+    monkeypatch.setattr(hooks, "dataset_changed", noted_then_failed_savepoint)
+    path = tmp_path / "t.csv"
+    path.write_text("ปี,ค่า\n2566,1\n", "utf-8")
+    resource = upload(dataset, path, sysadmin)
+    assert queue == [(resource["id"], False)]

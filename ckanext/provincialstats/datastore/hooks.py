@@ -38,8 +38,11 @@ def _listen():
     global _listening
     if not _listening:
         sa.event.listen(model.Session, "after_commit", _after_commit)
+        # A savepoint rolled back (begin_nested) leaves the transaction, and the
+        # loads it will commit, alive.
         sa.event.listen(model.Session, "after_soft_rollback",
-                        lambda session, previous: _after_rollback(session))
+                        lambda session, previous: None if previous.nested
+                        else _after_rollback(session))
         _listening = True
 
 
