@@ -59,7 +59,8 @@ def test_chart_draws_one_series_per_province(page, live_server, chart, shoot, ch
     table = figure.locator(".provincialstats-chart-data table")
     header = table.locator("thead th").all_text_contents()
     names = ["จันทบุรี", "ปทุมธานี"] if lang == "th" else ["Chanthaburi", "Pathum Thani"]
-    assert header == ["ปี พ.ศ.", *names]
+    # BE years on Thai pages under the column's name, CE years on English ones
+    assert header == ["ปี พ.ศ." if lang == "th" else "Year (CE)", *names]
     first_row = table.locator("tbody tr").first.locator("th, td").all_text_contents()
     assert first_row[0] == ("2524" if lang == "th" else "1981")
     assert first_row[1:] == (["47,937", "204,580"])
@@ -81,7 +82,7 @@ def test_bar_chart_after_editing_the_view(page, live_server, chart, sysadmin):  
     figure = _open(page, live_server, chart, "th")
     assert figure.get_attribute("data-provincialstats-chart-series") == "1"
     header = figure.locator(".provincialstats-chart-data thead th").all_text_contents()
-    assert header == ["ปี ค.ศ.", "เนื้อที่เพาะปลูก (ไร่)"]
+    assert header == ["ปี พ.ศ.", "เนื้อที่เพาะปลูก (ไร่)"]  # the CE column, in BE
     # a CE column on a Thai page: Buddhist Era years; both provinces added up
     row = figure.locator(".provincialstats-chart-data tbody tr").first
     assert row.locator("th, td").all_text_contents() == ["2524", "{:,}".format(149337 + 576282)]

@@ -136,6 +136,8 @@ def _messages() -> dict[str, str]:
         "rows": tk._("Drawn from {rows} rows."),
         "sum": tk._("sum of the rows on the same point"),
         "mean": tk._("mean of the rows on the same point"),
+        "yearBE": tk._("Year (BE)"),
+        "yearCE": tk._("Year (CE)"),
     }
 
 

@@ -232,7 +232,11 @@ this.ckan.module('provincialstats-chart-view', function ($) {
       }
       var era = this.era(data.times);
       var labels = data.times.map(function (key) { return this.timeLabel(key, era); }.bind(this));
-      var timeName = config.time.label;
+      // Years turned into the page's calendar are named after it, not after the column.
+      var converted = (era === 'be' && config.lang !== 'th') || (era === 'ce' && config.lang === 'th');
+      var timeName = converted ? (config.lang === 'th' ? messages.yearBE : messages.yearCE)
+        : config.time.label;
+      this.timeName = timeName;
       var type = config.chartType === 'bar' ? 'bar' : 'line';
       var chart = window.echarts.init(this.canvas, null, {renderer: 'canvas'});
       chart.setOption({
@@ -272,7 +276,7 @@ this.ckan.module('provincialstats-chart-view', function ($) {
       var head = table.createTHead().insertRow();
       var cell = document.createElement('th');
       cell.scope = 'col';
-      cell.textContent = this.config.time.label;
+      cell.textContent = this.timeName;
       head.appendChild(cell);
       series.forEach(function (s) {
         var th = document.createElement('th');
