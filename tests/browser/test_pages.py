@@ -107,6 +107,11 @@ def test_the_main_pages_in_thai_and_english(
         facets = " ".join(page.locator(".filters, .search-form").all_inner_texts())
         for raw in ("TH-22", "strategic_issue", "stat_sector", "data_type", "Stats_chart"):
             assert raw not in facets, f"{path} ({lang}): {raw!r} in the facets"
+        # Nothing wider than a phone's screen (no sideways scrolling).
+        page.set_viewport_size({"width": 390, "height": 844})
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        page.set_viewport_size({"width": 1366, "height": 900})
+        assert width <= 390, f"{path} ({lang}): {width}px wide on a 390px phone"
         # Provinces and charts in the main navigation.
         nav = page.locator(".masthead nav").inner_text()
         assert ("จังหวัด" if lang == "th" else "Provinces") in nav

@@ -195,8 +195,11 @@ class TestProvinceAndHomePages:
     def test_strategic_issue_list_wording(self, app):
         pilot_provinces(all_provinces=False)
         strategic_issue("TH-22", 1)
+        _dataset("rice-22", ["TH-22"], strategic_issue=["chanthaburi-2566-2570-1"])
         en = app.get("/en/strategic_issue/").body
         assert "Strategic_issue" not in en and "strategic_issue found" not in en
-        assert "Strategic issues" in en
+        assert "Strategic issues" in en and "High-value agriculture" in en
+        # Counted by the datasets' field, not by group membership.
+        assert "· 1 dataset\n" in en or "· 1 dataset<" in en
         th = app.get("/th/strategic_issue/").body
         assert "ประเด็นยุทธศาสตร์" in th and "Strategic_issue" not in th

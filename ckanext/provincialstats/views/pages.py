@@ -264,6 +264,21 @@ def _region_label(code: str | None) -> str:
 
 # -- strategic issues -------------------------------------------------------------------
 
+def issue_index(group_type: str = "strategic_issue", is_organization: bool = False):
+    """The strategic issues of every province's plan, by province, each with its number
+    of datasets (by the datasets' ``strategic_issue`` field)."""
+    province = request.args.get("province") or None
+    if province and vocab.province(province) is None:
+        return tk.abort(400, tk._("Unknown province code: %s") % province)
+    issues = tk.get_action("provincialstats_strategic_issue_list")(
+        _context(), {"province": vocab.province(province)["iso_code"]} if province else {})
+    by_province: dict[str, list[dict[str, Any]]] = {}
+    for issue in issues:
+        by_province.setdefault(issue.get("province") or "", []).append(issue)
+    return tk.render("provincialstats/strategic_issue/index.html", {
+        "by_province": by_province, "count": len(issues), "group_type": group_type})
+
+
 def issue_read(id: str, group_type: str = "strategic_issue", is_organization: bool = False):
     """A strategic issue: goals, sub-issues, indicators and the datasets attached (by
     the datasets' ``strategic_issue`` field)."""
@@ -391,6 +406,7 @@ ENDPOINTS = {
     "home.index": home,
     "province.index": province_index,
     "province.read": province_read,
+    "strategic_issue.index": issue_index,
     "strategic_issue.read": issue_read,
 }
 
