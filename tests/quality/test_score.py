@@ -250,7 +250,13 @@ class TestWithoutTheTable:
         for job in queued:
             job.delete()
         assert queued == []
+        # saved AND indexed: the failed read of the missing table must not cost the
+        # dataset its search index entry
+        found = call_action("package_search", fq="name:%s" % pkg["name"])
+        assert found["count"] == 1
         call_action("package_patch", {"ignore_auth": True}, id=pkg["id"], notes="ใหม่")
+        found = call_action("package_search", q="name:%s" % pkg["name"])
+        assert [d["notes"] for d in found["results"]] == ["ใหม่"]
         result = call_action("provincialstats_quality_show", dict(ANON), id=pkg["name"])
         assert _checks(result, "accessibility")["access_url_accessible"]["status"] == \
             "not_checked"

@@ -14,6 +14,7 @@ import logging
 from typing import Any, Iterable
 
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan import model
 from sqlalchemy import BigInteger, Boolean, Column, DateTime, Integer, UnicodeText
 from sqlalchemy.exc import SQLAlchemyError
@@ -61,15 +62,23 @@ def save(package_id: str, resource_id: str, url: str, result: dict[str, Any]) ->
 
 def stored_checks(package_ids: Iterable[str]) -> dict[str, dict[str, dict[str, Any]]]:
     """Stored checks of the datasets' resources: ``{resource id: {url: check}}``; one
-    query, in a savepoint; raises ``SQLAlchemyError`` without the table."""
+    query, on a connection of its own; raises ``SQLAlchemyError`` without the table.
+
+    Not through ``model.Session``: this runs inside ``package_create``/``package_update``
+    (``after_dataset_*``), and a failed read rolled back in the session (even to a
+    savepoint) makes CKAN drop the changes it would index at commit, so the dataset
+    would be saved but never searchable. Checks are committed by the jobs, so a
+    separate connection sees all of them."""
     ids = sorted(set(package_ids))
     if not ids:
         return {}
-    with model.Session.begin_nested():  # a failed read must not poison the session
-        rows = model.Session.query(UrlCheck).filter(UrlCheck.package_id.in_(ids)).all()
+    table = UrlCheck.__table__
+    with model.meta.engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(table).where(table.c.package_id.in_(ids))).mappings().all()
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for row in rows:
-        out.setdefault(row.resource_id, {})[row.url] = row.as_dict()
+        out.setdefault(row["resource_id"], {})[row["url"]] = UrlCheck(**row).as_dict()
     return out
 
 
