@@ -101,3 +101,34 @@ def test_big_table_is_read_in_pages_up_to_the_limit(page, live_server, chart):
     assert figure.get_attribute("data-provincialstats-chart-points") == "20"
     status = figure.locator(".provincialstats-chart-status").text_content()
     assert "Drawn from the first 20 of 70 rows." in status
+
+
+@pytest.mark.ckan_config("ckan.gravatar_default", "disabled")
+def test_curator_adds_a_chart_through_the_view_form(page, live_server, chart, check_a11y):
+    from ckan.tests import factories
+
+    from tests.browser.test_dataset_form import PASSWORD, log_in
+    editor = factories.Sysadmin(password=PASSWORD, image_url="")
+    log_in(page, live_server, editor)
+    resource = chart["resource"]
+    page.goto(live_server("/th/dataset/%s/resource/%s/new_view?view_type=provincialstats_chart"
+                          % (resource["package_id"], resource["id"])))
+    # the table's suggestion is chosen; only numeric columns for the value
+    assert page.input_value("#field-time_column") == "ปี พ.ศ."
+    assert page.input_value("#field-series_column") == "จังหวัด"
+    values = page.locator("#field-value_column option").all_inner_texts()
+    assert "จังหวัด" not in values and "ผลผลิตต่อไร่เพาะปลูก (กก.)" in values
+    check_a11y(page)
+    page.fill("#field-title", "ผลผลิตต่อไร่")
+    page.select_option("#field-value_column", label="ผลผลิตต่อไร่เพาะปลูก (กก.)")
+    page.select_option("#field-chart_type", "bar")
+    page.select_option("#field-aggregate", "mean")
+    page.click("button[name=save]")
+    page.wait_for_load_state("networkidle")
+    views = call_action("resource_view_list", id=resource["id"])
+    made = [v for v in views if v["title"] == "ผลผลิตต่อไร่"]
+    assert len(made) == 1 and made[0]["chart_type"] == "bar" and made[0]["aggregate"] == "mean"
+    # a header longer than PostgreSQL's 63 bytes: its shortened column id is stored
+    assert made[0]["value_column"].startswith("ผลผลิตต่อไร่เพาะปลูก")
+    figure = _open(page, live_server, {**chart, "view": made[0]}, "th")
+    assert figure.get_attribute("data-provincialstats-chart-series") == "2"
