@@ -134,8 +134,8 @@ def _messages() -> dict[str, str]:
         "empty": tk._("The table has no values to draw for these columns."),
         "capped": tk._("Drawn from the first {shown} of {total} rows."),
         "rows": tk._("Drawn from {rows} rows."),
-        "sum": tk._("sum of the rows on the same point"),
-        "mean": tk._("mean of the rows on the same point"),
+        "sum": tk._("Rows on the same point are added up."),
+        "mean": tk._("Rows on the same point are averaged."),
         "yearBE": tk._("Year (BE)"),
         "yearCE": tk._("Year (CE)"),
     }

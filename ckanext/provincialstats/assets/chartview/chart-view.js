@@ -263,7 +263,7 @@ this.ckan.module('provincialstats-chart-view', function ($) {
       var note = total > read
         ? format(messages.capped, {shown: read.toLocaleString(), total: total.toLocaleString()})
         : format(messages.rows, {rows: read.toLocaleString()});
-      this.say(note + ' ' + (config.aggregate === 'mean' ? messages.mean : messages.sum) + '.');
+      this.say(note + ' ' + (config.aggregate === 'mean' ? messages.mean : messages.sum));
       this.table(labels, data.series);
     },
 
