@@ -320,15 +320,19 @@ def print_xloader(label, rows, mb, xl):
     print(f"\n{label} through stock ckanext-xloader {xl['xloader_version']} (CKAN "
           f"{xl['ckan_version']}): {xl['rows']:,} of {rows:,} rows in the DataStore, "
           f"job {xl['status']}{': ' + str(xl['error']) if xl['error'] else ''}")
+    if not xl["fields"]:
+        print("  no DataStore table")
     for key, what in (("queryable", "until queryable (datastore_search counts every row)"),
                       ("active", "until datastore_active"),
-                      ("complete", "until the job is complete (column indexes built)")):
+                      ("complete", f"until the job ended ({xl['status']}; when "
+                                   "complete, its column indexes are built)")):
         if key in t:
             print(f"  {what}: {t[key]:.1f} s = {rows / t[key]:,.0f} rows/s")
         else:
             print(f"  {what}: never")
     print(f"  worker RSS: {xl['worker_rss_before_mb']:.0f} MB idle before the job, peak "
-          f"{xl['peak_mb']:.0f} MB (worker and its work horse)")
+          f"{xl['peak_mb']:.0f} MB (ru_maxrss of the worker and its work horse; the work "
+          f"horse's VmHWM sampled while it ran: {xl['horse_hwm_sampled_mb']:.0f} MB)")
     print(f"  columns: {xl['fields']}")
     print(f"  Thai headers kept: {_headers_kept([f for f, _ in xl['fields']])} of "
           f"{len(HEADER)}; province cells that are the generated Thai names: "
@@ -369,7 +373,8 @@ def print_table(table, versions):
             done = t.get("complete")
             print(f"{label:8} {'xloader':8} {q if q else float('nan'):11.1f} "
                   f"{rows / q if q else float('nan'):9,.0f} "
-                  f"{done if done else float('nan'):8.1f} {xl['peak_mb']:8.0f} "
+                  + (f"{done:8.1f}" if done and xl["status"] == "complete"
+                     else f"{str(xl['status']):>8}") + f" {xl['peak_mb']:8.0f} "
                   f"{_headers_kept([f for f, _ in xl['fields']]):>4}/{len(HEADER):<3} "
                   f"{'%d/%d' % tuple(_thai_cells(xl['cells_col2'])):>10}  "
                   f"{_types([ty for _, ty in xl['fields']])}")

@@ -102,6 +102,14 @@ def _rss_mb(pid, field="VmRSS"):
     return 0.0
 
 
+def _children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(c) for c in f.read().split()]
+    except OSError:
+        return []
+
+
 def main(ini, path, rows):
     rows = int(rows)
     bindir = os.path.dirname(sys.executable)
@@ -170,7 +178,7 @@ def main(ini, path, rows):
                 {"package_id": pkg["id"], "name": os.path.basename(path), "format": "CSV",
                  "url": f"{stub}/files/{os.path.basename(path)}"})
             rid = res["id"]
-            times, status, counts = {}, None, None
+            times, status, counts, horse_hwm = {}, None, None, 0.0
             deadline = t0 + 3600
             while time.monotonic() < deadline:
                 model.Session.remove()
@@ -188,6 +196,8 @@ def main(ini, path, rows):
                             times["queryable"] = time.monotonic() - t0
                     except (tk.ObjectNotFound, tk.ValidationError):
                         pass
+                for child in _children(worker.pid):  # the work horse, sampled
+                    horse_hwm = max(horse_hwm, _rss_mb(child, "VmHWM"))
                 try:
                     status = tk.get_action("xloader_status")(
                         {"ignore_auth": True, "user": site_user["name"]},
@@ -215,7 +225,11 @@ def main(ini, path, rows):
                 web.kill()
                 web.wait()
         model.Session.remove()
-        search = tk.get_action("datastore_search")(ctx, {"resource_id": rid, "limit": 200})
+        try:
+            search = tk.get_action("datastore_search")(ctx, {"resource_id": rid,
+                                                             "limit": 200})
+        except tk.ObjectNotFound:  # the job failed before creating the table
+            search = {"total": 0, "fields": [], "records": []}
         total = search["total"]
         fields = [(f["id"], f["type"]) for f in search["fields"] if f["id"] != "_id"]
         records = search["records"]
@@ -229,12 +243,12 @@ def main(ini, path, rows):
         "resource_id": rid, "seconds": times, "rows": total, "rows_expected": rows,
         "status": (status or {}).get("status"), "error": (status or {}).get("error"),
         "worker_rss_before_mb": worker_before, "worker_hwm_mb": worker_hwm,
-        "peak_mb": peak, "fields": fields,
+        "peak_mb": peak, "horse_hwm_sampled_mb": horse_hwm, "fields": fields,
         "first_row": {k: v for k, v in records[0].items() if k != "_id"} if records
         else None,
         "cells_col2": [r.get(fields[1][0]) for r in records] if len(fields) > 1 else [],
         "log_tail": [m for m in logs if "ncoding" in m or "COPY" in m or "ailed" in m
-                     or "ndex" in m][-12:],
+                     or "rror" in m or "ndex" in m][-12:],
         "xloader_module": ckanext.xloader.__file__,
     }, ensure_ascii=False))
 
