@@ -40,7 +40,10 @@ from ckanext.dcat.profiles import DCT, RDFProfile
 from ckanext.provincialstats.harvest import xmlsafe
 from ckanext.provincialstats.harvest.errors import SourceError
 
-PROFILES = ["euro_dcat_ap_3"]
+# DCAT-AP 3, then this catalogue's own profile (dcat/profile.py: provinces, strategic
+# issues, sector, time coverage, frequency and the GD Catalog fields another provincial
+# catalogue publishes; a feed without them is read by DCAT-AP alone).
+PROFILES = ["euro_dcat_ap_3", "provincialstats"]
 MAX_PAGES = 1000
 CONTEXT_MAX_BYTES = 1 << 20
 ACCEPT = ("text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.9, "
