@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.provincialstats import vocab
-from ckanext.provincialstats.logic.labels import label_text, schema_field
+from ckanext.provincialstats.logic.labels import label_text, language, schema_field
 
 # Facets in the order shown; the extension's fields first.
 FIELDS = ("province", "strategic_issue", "stat_sector", "organization", "data_type",
@@ -62,7 +62,7 @@ def _issue_titles(names: list[str]) -> dict[str, str]:
     if not names:
         return {}
     groups = model.Session.query(model.Group).filter(model.Group.name.in_(names)).all()
-    english = tk.h.lang() == "en"
+    english = language() == "en"  # also outside a request (jobs, CLI)
     out = {}
     for group in groups:
         title = group.title or group.name

@@ -8,7 +8,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 
-def _lang() -> str:
+def language() -> str:
+    """The request's language, or the site default outside a request (jobs, CLI)."""
     try:
         return tk.h.lang() or tk.config.get("ckan.locale_default")
     except (RuntimeError, AttributeError, TypeError):
@@ -18,7 +19,7 @@ def _lang() -> str:
 def label_text(label: Any) -> str:
     """A ``{th, en}`` label (or a plain string) in the request's language."""
     if isinstance(label, dict):
-        lang = _lang()
+        lang = language()
         return label.get(lang) or label.get("en") or next(iter(label.values()), "")
     return tk._(label) if label else ""
 
