@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/datastore_bench.py --ckan-ini .dev/test-pe.ini
     .venv/bin/python bench/datastore_bench.py --ckan-ini .dev/test-pe.ini --rows 100000 --runs 3
+    .venv/bin/python bench/datastore_bench.py --ckan-ini .dev/test-pe.ini --xloader
+    .venv/bin/python bench/datastore_bench.py --ckan-ini .dev/test-pe.ini --xloader \
+        --rows 50000 --tis-mb 5        # small, to check it runs
 
 Uses the CKAN and DataStore databases of the given ini (a *test* ini: it creates a
 dataset and resources there; the test suite resets those databases anyway). In a temp
@@ -28,10 +31,15 @@ details): a virtualenv ``bench/out/xloader-venv`` (git-ignored) built the way
 site), its own databases ``xlbench_ckan``, ``xlbench_datastore``, ``xlbench_jobs``
 (created as the postgres superuser with ``runuser``, owned by ckan_default), Redis db
 ``--xloader-redis-db`` (12), a config from ``ckan generate config`` with only what it
-needs to run. Needs root (runuser), network access to PyPI the first time, gcc and
-libpq-dev for psycopg2. ``--no-ours`` runs only the xloader side. Its published figure
-is the anchor: about 5,000 rows/s (1 M rows queryable in 206 s, all columns text), plus
-21 minutes for column indexes.
+needs to run, and a deployment's two processes (``ckan run`` for xloader's callbacks,
+``ckan jobs worker``, the RQ worker, which runs the job in a forked work horse). Timed
+from ``resource_create`` of a CSV link resource (served over loopback) to: every row
+counted by ``datastore_search``; ``datastore_active``; the job's end. Also printed: the
+columns and types it made, whether the Thai headers survived, whether Thai cells did,
+its log lines on encoding and errors. Needs root (runuser), network access to PyPI the
+first time, gcc and libpq-dev for psycopg2. ``--no-ours`` runs only the xloader side.
+xloader's published figure is the anchor: about 5,000 rows/s (1 M rows queryable in
+206 s, all columns text), plus 21 minutes for column indexes.
 """
 from __future__ import annotations
 

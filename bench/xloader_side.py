@@ -14,8 +14,9 @@ xloader plugin call ``xloader_submit``. The file is served over loopback HTTP by
 process (xloader fetches every resource by URL). Polling from here: when
 ``datastore_search`` counts every row (queryable), when the resource has
 ``datastore_active``, when xloader reports the job complete (column indexes built).
-The worker's peak RSS is ``ru_maxrss`` of its reaped process tree (the worker and its
-work horse; the work horse is a fork of the worker, so CKAN itself is included).
+The worker's peak RSS is the largest of ``ru_maxrss`` of its reaped process tree (the
+worker and its work horse; the work horse is a fork of the worker, so CKAN itself is
+included) and the VmHWM of both sampled while the job ran.
 
 There is no Solr on the bench machine: a stub on the same loopback server accepts
 CKAN's index updates and finds nothing (dataset search is not measured). Prints one
@@ -146,6 +147,7 @@ def main(ini, path, rows):
                                 "127.0.0.1", "-p", str(web_port)], stdout=log, stderr=log)
         worker = subprocess.Popen([os.path.join(bindir, "ckan"), "-c", ini, "jobs",
                                    "worker"], stdout=log, stderr=log)
+        worker_hwm = horse_hwm = 0.0
         try:
             deadline = time.monotonic() + 120
             while True:  # both up: the web server answers, the worker is registered
@@ -178,7 +180,7 @@ def main(ini, path, rows):
                 {"package_id": pkg["id"], "name": os.path.basename(path), "format": "CSV",
                  "url": f"{stub}/files/{os.path.basename(path)}"})
             rid = res["id"]
-            times, status, counts, horse_hwm = {}, None, None, 0.0
+            times, status, counts = {}, None, None
             deadline = t0 + 3600
             while time.monotonic() < deadline:
                 model.Session.remove()
@@ -218,6 +220,7 @@ def main(ini, path, rows):
                 worker.wait()
             # Only the worker has been reaped so far: the largest of it and its work horse.
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            peak = max(peak, worker_hwm, horse_hwm)
             web.send_signal(signal.SIGTERM)
             try:
                 web.wait(30)
