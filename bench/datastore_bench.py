@@ -331,7 +331,8 @@ def print_xloader(label, rows, mb, xl):
     if not xl["fields"]:
         print("  no DataStore table")
     for key, what in (("queryable", "until queryable (datastore_search counts every row)"),
-                      ("active", "until datastore_active"),
+                      ("active", "until datastore_active (set by datastore_create when "
+                                 "the empty table is made, before the COPY)"),
                       ("complete", f"until the job ended ({xl['status']}; when "
                                    "complete, its column indexes are built)")):
         if key in t:
@@ -386,7 +387,9 @@ def print_table(table, versions):
                   f"{_headers_kept([f for f, _ in xl['fields']]):>4}/{len(HEADER):<3} "
                   f"{'%d/%d' % tuple(_thai_cells(xl['cells_col2'])):>10}  "
                   f"{_types([ty for _, ty in xl['fields']])}")
-    print("queryable: every row counted by datastore_search; done: ours with full text "
+    print("queryable: every row counted by datastore_search (ours: in the worker right "
+          "after the COPY; xloader: polled from outside every 0.2 s, so up to about "
+          "0.3 s late); done: ours with full text "
           "filled and CKAN's indexes rebuilt, xloader's job complete (its column indexes "
           "built); peak: the worker process's peak RSS, CKAN included")
 

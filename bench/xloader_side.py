@@ -13,7 +13,8 @@ this process, ``resource_create`` of a CSV link resource (format CSV), which mak
 xloader plugin call ``xloader_submit``. The file is served over loopback HTTP by this
 process (xloader fetches every resource by URL). Polling from here: when
 ``datastore_search`` counts every row (queryable), when the resource has
-``datastore_active``, when xloader reports the job complete (column indexes built).
+``datastore_active`` (datastore_create sets it on the empty table, before the COPY),
+when xloader reports the job complete (column indexes built).
 The worker's peak RSS is the largest of ``ru_maxrss`` of its reaped process tree (the
 worker and its work horse; the work horse is a fork of the worker, so CKAN itself is
 included) and the VmHWM of both sampled while the job ran.
@@ -185,8 +186,8 @@ def main(ini, path, rows):
             while time.monotonic() < deadline:
                 model.Session.remove()
                 now = time.monotonic() - t0
-                # datastore_active is checked first: xloader sets it after its COPY, so
-                # a count taken just after it is never an iteration late.
+                # datastore_active comes from datastore_create (empty table), so it is
+                # no sign of rows: queryable means every row counted.
                 if "active" not in times and tk.get_action("resource_show")(
                         ctx, {"id": rid}).get("datastore_active"):
                     times["active"] = now
