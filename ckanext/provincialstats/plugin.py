@@ -64,8 +64,8 @@ class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
     # IBlueprint
     def get_blueprint(self):
         from ckanext.provincialstats.datastore.views import blueprint as datastore_blueprint
-        from ckanext.provincialstats.views import get_blueprints
         from ckanext.provincialstats.harvest.views import blueprint as harvest_blueprint
+        from ckanext.provincialstats.views import get_blueprints
         return get_blueprints() + [datastore_blueprint, harvest_blueprint]
 
     # ITranslation
