@@ -59,6 +59,30 @@ def test_link_to_loopback_is_refused(tmp_path, dataset, sysadmin, queue, http_se
     assert "127.0.0.1" in load["error"]["en"] and "ภายใน" in load["error"]["th"]
 
 
+def test_dns_rebinding_to_loopback_is_refused_at_connect(tmp_path, dataset, sysadmin, queue,
+                                                         http_server, monkeypatch):
+    """The link's name resolves to a public address when checked and to the loopback
+    server when the download connects: refused, nothing loaded."""
+    import socket
+    reencode(DEMO / "rice-main-season-chanthaburi.csv", tmp_path / "rice.csv")
+    real = socket.getaddrinfo
+    answers = iter(["93.184.216.34"])
+
+    def rebinding(host, *args, **kwargs):
+        if host == "rebind.example":
+            ip = next(answers, "127.0.0.1")
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, args[0]))]
+        return real(host, *args, **kwargs)
+
+    port = http_server.rsplit(":", 1)[1]
+    resource = _link(dataset, f"http://rebind.example:{port}/rice.csv", sysadmin)
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    queue.run()
+    load = status.get(resource["id"])
+    assert load["error"]["code"] == "private_url", load
+    assert call_action("resource_show", id=resource["id"])["datastore_active"] is False
+
+
 @pytest.mark.ckan_config("ckanext.provincialstats.datastore.allow_private_urls", True)
 def test_linked_tis620_file_is_fetched_and_loaded(tmp_path, dataset, sysadmin, queue,
                                                   http_server):

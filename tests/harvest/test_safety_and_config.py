@@ -5,6 +5,7 @@ from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
+from ckanext.provincialstats import netguard
 from ckanext.provincialstats.harvest import safety
 from tests.harvest.ckan_server import RemoteCKAN, gdc_package
 from tests.harvest.pipeline_helpers import HARVEST_PLUGINS, create_source, harvested, run
@@ -65,11 +66,31 @@ class TestFetch:
     @pytest.mark.ckan_config("ckanext.provincialstats.harvest.allow_private_urls", "false")
     def test_redirect_target_checked(self, remote, monkeypatch):
         # the test server's loopback address passes as public; the redirect target not
-        monkeypatch.setattr(safety, "is_public_address", lambda ip: ip.startswith("127."))
+        monkeypatch.setattr(netguard, "is_public_address", lambda ip: ip.startswith("127."))
         assert safety.fetch(remote.url + "/api/3/action/package_search").content
         with pytest.raises(safety.FetchError) as raised:
             safety.fetch(remote.url + "/redirect?to=http://10.0.0.1/secret")
         assert "10.0.0.1" in raised.value.en
+
+    @pytest.mark.ckan_config("ckanext.provincialstats.harvest.allow_private_urls", "false")
+    def test_dns_rebinding_to_loopback_refused_at_connect(self, remote, monkeypatch):
+        """The name resolves to a public address when checked and to the loopback test
+        server when connecting: the connection itself is refused."""
+        import socket
+        real = socket.getaddrinfo
+        answers = iter(["93.184.216.34"])
+
+        def rebinding(host, *args, **kwargs):
+            if host == "rebind.example":
+                ip = next(answers, "127.0.0.1")
+                return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, args[0]))]
+            return real(host, *args, **kwargs)
+
+        monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+        port = remote.url.rsplit(":", 1)[1]
+        with pytest.raises(safety.FetchError) as raised:
+            safety.fetch(f"http://rebind.example:{port}/api/3/action/package_search")
+        assert "127.0.0.1" in raised.value.en and "ที่อยู่ภายใน" in raised.value.th
 
     def test_result(self, remote):
         result = safety.fetch(remote.url + "/api/3/action/package_search",

@@ -4,7 +4,6 @@ multicast or reserved address, checked again after every redirect), with a timeo
 the size limit enforced while reading, so nothing over the limit is ever stored."""
 import contextlib
 import hashlib
-import ipaddress
 import os
 import socket
 import tempfile
@@ -13,6 +12,7 @@ import urllib.parse
 import requests
 from ckan.lib import uploader
 
+from ckanext.provincialstats import netguard
 from ckanext.provincialstats.datastore import config
 from ckanext.provincialstats.datastore.messages import LoadError
 
@@ -41,9 +41,7 @@ def check_url(url):
     except OSError as e:
         raise LoadError("fetch_failed", detail=f"{parts.hostname}: {e}")
     for info in infos:
-        ip = ipaddress.ip_address(info[4][0].split("%")[0])
-        if (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-                or ip.is_reserved or ip.is_unspecified):
+        if not netguard.is_public_address(info[4][0]):
             raise LoadError("private_url", host=parts.hostname)
 
 
@@ -57,13 +55,16 @@ def _hash_file(path):
 
 def _download(url, target):
     limit = config.max_size_bytes()
-    session = requests.Session()
+    # the connection's own peer is checked too (netguard: DNS rebinding)
+    session = netguard.session(config.allow_private_urls())
     for _ in range(MAX_REDIRECTS + 1):
         check_url(url)
         try:
             response = session.get(url, stream=True, allow_redirects=False,
                                    timeout=config.fetch_timeout())
         except requests.RequestException as e:
+            if netguard.refused_address(e):
+                raise LoadError("private_url", host=urllib.parse.urlsplit(url).hostname)
             raise LoadError("fetch_failed", detail=type(e).__name__)
         with response:
             if response.is_redirect:

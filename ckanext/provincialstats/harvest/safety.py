@@ -7,7 +7,6 @@ checked again after every redirect; every request has a timeout; the response is
 in chunks and refused as soon as it passes the size limit, so a 50 MB answer never sits
 in memory. Errors are :class:`FetchError` with a message in Thai and English.
 """
-import ipaddress
 import socket
 import time
 import urllib.parse
@@ -15,6 +14,8 @@ from typing import NamedTuple
 
 import ckan.plugins.toolkit as tk
 import requests
+
+from ckanext.provincialstats import netguard
 
 CHUNK = 64 * 1024
 MAX_REDIRECTS = 5
@@ -52,13 +53,12 @@ def default_max_bytes():
     return tk.config.get("ckanext.provincialstats.harvest.max_response_mb") * 1024 * 1024
 
 
-def is_public_address(ip):
-    """True for an address on the public internet."""
-    ip = ipaddress.ip_address(ip)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-                or ip.is_reserved or ip.is_unspecified or not ip.is_global)
+def _refused(host, address):
+    return _error(
+        f"ไม่ดึงข้อมูลจาก {host}: ที่อยู่ {address} เป็นที่อยู่ภายใน "
+        "(loopback, private, link-local หรือสงวนไว้) ซึ่งเว็บไซต์ไม่อนุญาต",
+        f"refused to fetch {host}: its address {address} is loopback, private, "
+        "link-local or reserved, which this site does not allow")
 
 
 def check_url(url):
@@ -77,12 +77,8 @@ def check_url(url):
         raise _error(f"หาที่อยู่ของ {host} ไม่พบ ({e})", f"cannot resolve {host} ({e})")
     for info in infos:
         address = info[4][0].split("%")[0]
-        if not is_public_address(address):
-            raise _error(
-                f"ไม่ดึงข้อมูลจาก {host}: ที่อยู่ {address} เป็นที่อยู่ภายใน "
-                "(loopback, private, link-local หรือสงวนไว้) ซึ่งเว็บไซต์ไม่อนุญาต",
-                f"refused to fetch {host}: its address {address} is loopback, private, "
-                "link-local or reserved, which this site does not allow")
+        if not netguard.is_public_address(address):
+            raise _refused(host, address)
 
 
 def fetch(url, *, accept=None, max_bytes=None, timeout=None):
@@ -92,7 +88,8 @@ def fetch(url, *, accept=None, max_bytes=None, timeout=None):
     headers = {"User-Agent": USER_AGENT}
     if accept:
         headers["Accept"] = accept
-    with requests.Session() as session:
+    # the connection's own peer is checked too (netguard: DNS rebinding)
+    with netguard.session(allow_private_urls()) as session:
         for _ in range(MAX_REDIRECTS + 1):
             check_url(url)
             try:
@@ -102,6 +99,9 @@ def fetch(url, *, accept=None, max_bytes=None, timeout=None):
                 raise _error(f"{url[:200]}: หมดเวลารอ ({timeout} วินาที)",
                              f"{url[:200]}: timed out after {timeout} s")
             except requests.RequestException as e:
+                address = netguard.refused_address(e)
+                if address:
+                    raise _refused(urllib.parse.urlsplit(url).hostname, address)
                 raise _error(f"{url[:200]}: เชื่อมต่อไม่ได้ ({type(e).__name__})",
                              f"{url[:200]}: connection failed ({type(e).__name__})")
             with response:

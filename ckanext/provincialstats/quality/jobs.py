@@ -20,6 +20,8 @@ from ckan.lib import uploader
 from ckan.lib.jobs import DEFAULT_QUEUE_NAME
 from sqlalchemy.exc import SQLAlchemyError
 
+from ckanext.provincialstats import netguard
+from ckanext.provincialstats.datastore import config as datastore_config
 from ckanext.provincialstats.datastore.fetch import check_url
 from ckanext.provincialstats.datastore.messages import LoadError
 from ckanext.provincialstats.quality import model as quality_model
@@ -48,7 +50,8 @@ def check_link(url: str) -> dict[str, Any]:
     """HEAD (GET when HEAD is refused) of a public http(s) URL, following redirects by
     hand so that every hop is checked; ``{"ok", "status_code", "media_type",
     "byte_size", "error"}``."""
-    session = requests.Session()
+    # the connection's own peer is checked too (netguard: DNS rebinding)
+    session = netguard.session(datastore_config.allow_private_urls())
     for _ in range(MAX_REDIRECTS + 1):
         try:
             check_url(url)
@@ -61,6 +64,9 @@ def check_link(url: str) -> dict[str, Any]:
                                        stream=True)
                 response.close()
         except requests.RequestException as e:
+            address = netguard.refused_address(e)
+            if address:
+                return {"ok": False, "error": f"refused: {address} is not a public address"}
             return {"ok": False, "error": type(e).__name__}
         if response.is_redirect and response.headers.get("Location"):
             url = urllib.parse.urljoin(url, response.headers["Location"])
