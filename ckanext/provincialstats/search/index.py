@@ -278,10 +278,8 @@ def row_for(doc: dict[str, Any], engine: str,
         "permission_labels": _strings(doc.get("permission_labels")),
         "vocab": vocab_entries(fields),
         "fields": json.dumps(fields, ensure_ascii=False),
-        # Substring wildcards (``text:*ทุเรียน*``) search what Solr copies into ``text``.
-        "search_text": _cut(" ".join(
-            [title] + _strings(doc.get("tags")) + [notes, _join(doc.get(k) for k in WEIGHT_B),
-                                                   _join(other_text)]).lower(), text_bytes),
+        "search_text": _cut(" ".join([title] + _strings(doc.get("tags")) + [notes]).lower(),
+                            text_bytes),
         "text_a": text_a,
         "text_b": text_b,
         "text_c": text_c,

@@ -306,7 +306,7 @@ class Compiler:
 
     def _substring(self, term: Term, field: str) -> str:
         """``text:*ทุเรียน*``, ``title:*rice*``: a substring of the indexed text
-        (``search_text``: what Solr copies into ``text``, trigram-indexed; a title or
+        (``search_text``: title, description and tags, trigram-indexed; a title or
         description match must also be in that column)."""
         pattern = self.bind(self._substring_pattern(term, field))
         condition = "search_text ILIKE %s" % pattern
