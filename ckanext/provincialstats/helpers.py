@@ -1,6 +1,7 @@
 """Template helpers (all prefixed ``provincialstats_``)."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -59,7 +60,27 @@ def get_helpers() -> dict[str, Any]:
         "humanize_entity_type": humanize_entity_type,
         "provincialstats_type_count_text": provincialstats_type_count_text,
         "provincialstats_main_nav": provincialstats_main_nav,
+        "render_datetime": render_datetime,
     }
+
+
+# -- dates: Buddhist Era on Thai pages ---------------------------------------------------
+
+_CE_YEAR = re.compile(r"ค\.ศ\.\s*(\d{4})")
+
+
+@tk.chained_helper
+def render_datetime(next_helper, datetime_, date_format=None, with_hours=False,
+                    with_seconds=False):
+    """CKAN's ``render_datetime``; on Thai pages a localised date gives its year in the
+    Buddhist Era, as Thai readers expect ("21 พฤศจิกายน พ.ศ. 2569", where Babel, which
+    has no Buddhist calendar, says "ค.ศ. 2026"). An explicit ``date_format`` (machine
+    formats such as ISO timestamps) is left as it is."""
+    text = next_helper(datetime_, date_format=date_format, with_hours=with_hours,
+                       with_seconds=with_seconds)
+    if date_format or not text:
+        return text
+    return _CE_YEAR.sub(lambda m: "พ.ศ. %d" % (int(m.group(1)) + 543), text)
 
 
 # -- pages: CKAN's wording for the extension's record types ----------------------------
