@@ -8,6 +8,7 @@ import re
 
 import pytest
 from ckan.tests.helpers import call_action
+from playwright.sync_api import expect
 
 from tests.logic.helpers import PLUGINS, pilot_provinces, strategic_issue
 
@@ -70,11 +71,12 @@ def test_curator_creates_a_statistical_dataset(page, live_server, curator, shoot
     # Sections with Thai headings; the statistical section hidden until the type says so
     assert page.locator("fieldset[data-provincialstats-section] > legend").first \
         .inner_text() == "ชุดข้อมูล"
-    assert field(page, "first_year_of_data").is_hidden()
+    # (expect waits for the form's script, which may run after the page has loaded)
+    expect(field(page, "first_year_of_data")).to_be_hidden()
     fill_statistical_dataset(page, curator["org"])
-    assert field(page, "first_year_of_data").is_visible()
-    assert field(page, "geographic_data_set").is_hidden()
-    assert page.locator("#section-geo").is_hidden()
+    expect(field(page, "first_year_of_data")).to_be_visible()
+    expect(field(page, "geographic_data_set")).to_be_hidden()
+    expect(page.locator("#section-geo")).to_be_hidden()
 
     # the name proposed from the Thai title, romanised
     page.wait_for_function(
