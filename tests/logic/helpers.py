@@ -78,13 +78,19 @@ def thai():
 def count_queries():
     """Count the SQL statements sent to the database inside the block:
     ``with count_queries() as counted: ...; counted()``."""
+    import threading
+
     from ckan import model
     from sqlalchemy import event
 
     statements = []
+    me = threading.get_ident()
 
     def record(conn, cursor, statement, *args):
-        statements.append(statement)
+        # this thread's statements only: a live test server or a worker thread left
+        # by another test may use the same engine meanwhile
+        if threading.get_ident() == me:
+            statements.append(statement)
 
     engine = model.meta.engine
     event.listen(engine, "before_cursor_execute", record)
