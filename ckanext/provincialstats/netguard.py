@@ -13,6 +13,7 @@ Behind an outgoing proxy taken from the environment, the connection is to the pr
 from __future__ import annotations
 
 import ipaddress
+import socket
 from typing import Optional
 
 import requests
@@ -31,6 +32,16 @@ def is_public_address(ip: str) -> bool:
     return not (address.is_private or address.is_loopback or address.is_link_local
                 or address.is_multicast or address.is_reserved or address.is_unspecified
                 or not address.is_global)
+
+
+def private_address(host: str, port: int) -> Optional[str]:
+    """The first address ``host`` resolves to that is not public, or None; raises
+    ``OSError`` when the name does not resolve."""
+    for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP):
+        address = info[4][0].split("%")[0]
+        if not is_public_address(address):
+            return address
+    return None
 
 
 class PrivateAddressError(NewConnectionError):

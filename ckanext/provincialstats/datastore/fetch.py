@@ -5,7 +5,6 @@ the size limit enforced while reading, so nothing over the limit is ever stored.
 import contextlib
 import hashlib
 import os
-import socket
 import tempfile
 import urllib.parse
 
@@ -37,12 +36,11 @@ def check_url(url):
     if config.allow_private_urls():
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
+        refused = netguard.private_address(parts.hostname, parts.port or 80)
     except OSError as e:
         raise LoadError("fetch_failed", detail=f"{parts.hostname}: {e}")
-    for info in infos:
-        if not netguard.is_public_address(info[4][0]):
-            raise LoadError("private_url", host=parts.hostname)
+    if refused:
+        raise LoadError("private_url", host=parts.hostname)
 
 
 def _hash_file(path):

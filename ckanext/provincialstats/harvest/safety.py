@@ -7,7 +7,6 @@ checked again after every redirect; every request has a timeout; the response is
 in chunks and refused as soon as it passes the size limit, so a 50 MB answer never sits
 in memory. Errors are :class:`FetchError` with a message in Thai and English.
 """
-import socket
 import time
 import urllib.parse
 from typing import NamedTuple
@@ -72,13 +71,11 @@ def check_url(url):
         return
     host = parts.hostname
     try:
-        infos = socket.getaddrinfo(host, parts.port or 80, proto=socket.IPPROTO_TCP)
+        address = netguard.private_address(host, parts.port or 80)
     except OSError as e:
         raise _error(f"หาที่อยู่ของ {host} ไม่พบ ({e})", f"cannot resolve {host} ({e})")
-    for info in infos:
-        address = info[4][0].split("%")[0]
-        if not netguard.is_public_address(address):
-            raise _refused(host, address)
+    if address:
+        raise _refused(host, address)
 
 
 def fetch(url, *, accept=None, max_bytes=None, timeout=None):

@@ -304,9 +304,8 @@ def get_actions() -> dict[str, Any]:
     return {
         "provincialstats_vocabulary_list": provincialstats_vocabulary_list,
         "provincialstats_vocabulary_show": provincialstats_vocabulary_show,
-        "provincialstats_province_show": provincialstats_province_show,
         "provincialstats_chart_show": provincialstats_chart_show,
         **harvest_actions(),  # harvest errors and progress
-        **opendata_actions(),  # province list, issues, quality; extends province_show
+        **opendata_actions(),  # province list and show (on this module's), issues, quality
         **form_actions(),  # dataset form: name suggestion, strategic issue choices
     }
