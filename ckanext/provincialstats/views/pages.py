@@ -22,6 +22,7 @@ from ckan.lib.helpers import Page
 from flask import Blueprint, Response, request
 
 from ckanext.provincialstats import vocab
+from ckanext.provincialstats.chartview import latest
 from ckanext.provincialstats.facets import facet_titles, value_labels
 from ckanext.provincialstats.logic.action import PERIOD_DAYS
 from ckanext.provincialstats.logic.labels import label_text
@@ -280,8 +281,9 @@ def issue_index(group_type: str = "strategic_issue", is_organization: bool = Fal
 
 
 def issue_read(id: str, group_type: str = "strategic_issue", is_organization: bool = False):
-    """A strategic issue: goals, sub-issues, indicators and the datasets attached (by
-    the datasets' ``strategic_issue`` field)."""
+    """A strategic issue: goals, sub-issues, indicators (with their latest value where
+    a dataset the chart links to them has it in the DataStore) and the datasets
+    attached (by the datasets' ``strategic_issue`` field)."""
     group = _group_or_404(id, "strategic_issue")
     issue = tk.get_action("group_show")(_context(), {"id": group.id,
                                                      "include_datasets": False})
@@ -291,6 +293,9 @@ def issue_read(id: str, group_type: str = "strategic_issue", is_organization: bo
     statistics = indicator_statistics(group.name, issue.get("province"))
     indicators = [{**ind, "statistics": statistics.get(ind.get("name"), [])}
                   for ind in _json_list(issue.get("indicators"))]
+    values = latest.latest_values(indicators, issue.get("province"), tk.g.user,
+                                  tk.h.lang())
+    indicators = [{**ind, "latest": values.get(ind.get("name"))} for ind in indicators]
     return tk.render("provincialstats/strategic_issue/read.html", {
         "group_dict": issue, "group_type": "strategic_issue", "province": province,
         "listing": listing, "sub_issues": _json_list(issue.get("sub_issues")),
