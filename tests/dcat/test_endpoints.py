@@ -9,7 +9,7 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from tests.dcat import datasets
+from tests.dcat import datasets, shacl
 from tests.logic.helpers import PLUGINS, pilot_provinces, strategic_issue
 from tests.schemas.test_dataset import statistical
 
@@ -146,6 +146,49 @@ class TestPaging:
         assert app.get("/province/atlantis/catalog.ttl", status=404)
         assert "page" in app.get("/province/chanthaburi/catalog.ttl?page=0", status=409).body
 
+
+    def test_province_catalogue_is_a_catalogue_of_its_own_inside_the_sites(self, app):
+        chan = self._create(10, "TH-22", "chan")
+        self._create(3, "TH-13", "pathum")
+        pilot_provinces(all_provinces=False)
+        node = rdflib.URIRef(BASE + "/province/chanthaburi/catalog")
+        site = rdflib.URIRef(BASE)
+        pages, first = crawl(app, "/province/chanthaburi/catalog.ttl")
+        assert [len(p) for p in pages] == [4, 4, 2]
+        assert sorted(uri.rsplit("/", 1)[1] for page in pages for uri in page) == \
+            sorted(chan)
+        assert set(first.subjects(RDF.type, DCAT.Catalog)) == {node, site}
+        titles = {(str(o), o.language) for o in first.objects(node, DCT.title)}
+        assert titles == {("บัญชีข้อมูลจังหวัดจันทบุรี", "th"),
+                          ("Chanthaburi province data catalogue", "en")}
+        assert str(first.value(node, DCT.spatial)) == BASE + "/vocab/provinces/TH-22"
+        assert (node, DCT.isPartOf, site) in first and (site, DCT.hasPart, node) in first
+        assert first.value(node, DCT.publisher) == first.value(site, DCT.publisher)
+        linked = set(first.objects(node, DCAT.dataset))
+        assert len(linked) == 4 and not set(first.objects(site, DCAT.dataset))
+        # hydra: the province's own paging, first to last
+        paging = {str(p).rsplit("#", 1)[-1]: str(o)
+                  for p, o in first.predicate_objects(
+                      rdflib.URIRef(BASE + "/province/chanthaburi/catalog.ttl?page=1"))}
+        assert paging["totalItems"] == "10"
+        assert paging["last"].endswith("/province/chanthaburi/catalog.ttl?page=3")
+        last = parse(app.get("/province/chanthaburi/catalog.ttl?page=3").body)
+        assert not list(last.objects(None, HYDRA.next))
+        assert str(next(last.objects(None, HYDRA.previous))).endswith("page=2")
+        if shacl.SHAPES.exists():
+            for run in shacl.RUNS:
+                assert shacl.results(first, run) == [], run
+        # the same node in the other formats, and its URI answers with the document
+        rdf = parse(app.get("/province/TH-22/catalog.rdf").body, "xml")
+        assert (node, DCT.isPartOf, site) in rdf
+        response = app.get("/province/chanthaburi/catalog", follow_redirects=False,
+                           headers={"Accept": "application/ld+json"})
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith("/province/chanthaburi/catalog.jsonld")
+        assert app.get("/province/atlantis/catalog", status=404)
+        # the site's catalogue keeps its own node
+        site_page = parse(app.get("/catalog.ttl").body)
+        assert set(site_page.subjects(RDF.type, DCAT.Catalog)) == {site}
 
 @pytest.mark.ckan_config("ckan.plugins", PLUGINS + " dcat structured_data")
 @pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", datasets.PROFILES)

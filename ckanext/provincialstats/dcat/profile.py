@@ -6,8 +6,9 @@ Out: provinces as ``dct:spatial`` concepts of the catalogue's province scheme, s
 issues and the statistical sector as ``dcat:theme`` concepts (plus the EU data theme of
 the sector), the BE time coverage as a CE ``dct:temporal``, the update frequency as an EU
 ``dct:accrualPeriodicity``, languages, access rights and file types from the EU
-vocabularies, Thai and English text as language-tagged literals, and every other GD
-Catalog field in the extension's own namespace (:mod:`.fields`). Every node a DCAT-AP 3
+vocabularies, Thai and English text as language-tagged literals, every other GD
+Catalog field in the extension's own namespace (:mod:`.fields`), and the quality score as
+DQV measurements (:mod:`ckanext.provincialstats.quality.dqv`). Every node a DCAT-AP 3
 shape checks is typed and labelled in the output itself, so the feed validates with the
 DCAT-AP 3.0.1 shapes without outside vocabularies.
 
@@ -37,6 +38,7 @@ from ckanext.dcat.profiles import (
 from ckanext.dcat.utils import resource_uri
 from ckanext.provincialstats import vocab
 from ckanext.provincialstats.dcat import concepts, fields
+from ckanext.provincialstats.quality import dqv
 
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")
 BE_OFFSET = 543
@@ -95,6 +97,9 @@ class ProvincialStatsProfile(RDFProfile):
         self._agents_out(dataset_ref)
         for resource in dataset_dict.get("resources", []):
             self._distribution_out(dataset_dict, resource)
+        metric_values = dqv.values_for(dataset_dict)
+        if metric_values:
+            dqv.add_measurements(g, dataset_ref, metric_values)
 
     def _tag_languages(self, subject, predicates):
         for predicate in predicates:

@@ -9,13 +9,17 @@ faster than rdflib's Turtle serializer, so a page that has to be built is not sl
 ckanext-dcat's despite the richer graph). Chunks are keyed on everything the
 chunk is made from: the profiles, the base URI, the dataset's id and
 ``metadata_modified``, the organization as indexed and the labels of the strategic issues
-it names, plus :data:`VERSION` (bumped when the profile's output changes). Entries expire
+it names, its quality scores (the DQV measurements), plus :data:`VERSION` (bumped when
+the profile's output changes). Entries expire
 after ``ckanext.provincialstats.dcat.cache_ttl`` seconds (0: no cache). A dataset graph
 is built and dropped one at a time, so the web process holds one dataset's graph, not a
 page's, whatever ``ckanext.dcat.datasets_per_page`` is.
 
-Other formats, ``ckanext.dcat.expose_subcatalogs`` and any chunk whose prefixes would
-clash with another's go through ckanext-dcat's own ``dcat_catalog_show`` unchanged.
+Other formats, and Turtle when two chunks' prefixes would clash, are serialised whole
+by rdflib (:func:`catalog_page`, the same steps as ckanext-dcat's ``dcat_catalog_show``
+plus the bulk quality scores and a province's catalogue node). The site's catalogue with
+stock profiles only, or with ``ckanext.dcat.expose_subcatalogs``, is ckanext-dcat's own
+``dcat_catalog_show``.
 """
 from __future__ import annotations
 
@@ -31,12 +35,13 @@ from rdflib import Graph, URIRef
 from ckanext.dcat.logic import _pagination_info, _search_ckan_datasets
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.profiles import DCAT
-from ckanext.dcat.utils import catalog_uri, dataset_uri
-from ckanext.provincialstats.dcat import concepts, turtle_writer
+from ckanext.dcat.utils import catalog_uri, dataset_uri, url_to_rdflib_format
+from ckanext.provincialstats.dcat import catalogue, concepts, turtle_writer
+from ckanext.provincialstats.quality import dqv
 
 log = logging.getLogger(__name__)
 
-VERSION = "2"
+VERSION = "3"
 TTL_OPTION = "ckanext.provincialstats.dcat.cache_ttl"
 _PREFIX = re.compile(r"^@prefix ([\w.-]*): <([^>]*)> \.$")
 
@@ -67,14 +72,16 @@ def _merge(into: dict[str, str], prefixes: dict[str, str]) -> None:
             raise _Clash(prefix)
 
 
-def _key(dataset: dict, profiles: list[str] | None, issues: dict) -> str:
+def _key(dataset: dict, profiles: list[str] | None, issues: dict,
+         quality: dict | None = None) -> str:
     org = dataset.get("organization") or {}
     labels = [(n, issues.get(n, {}).get("title"), issues.get(n, {}).get("title_en"))
               for n in dataset.get("strategic_issue") or []]
     parts = [VERSION, catalog_uri(), ",".join(profiles or ["<config>"]),
              tk.config.get("ckanext.dcat.rdf.profiles") or "",
              dataset["id"], dataset.get("metadata_modified") or "",
-             org.get("name") or "", org.get("title") or "", json.dumps(labels)]
+             org.get("name") or "", org.get("title") or "", json.dumps(labels),
+             json.dumps(quality, sort_keys=True)]
     digest = hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
     site = tk.config.get("ckan.site_id") or "ckan"
     return f"{site}:provincialstats:dcat:ttl:{digest}"
@@ -90,20 +97,55 @@ def _chunk(dataset: dict, builder: RDFSerializer) -> tuple[dict[str, str], str]:
     return out
 
 
-def catalog_turtle(context: dict, data_dict: dict) -> str:
-    """The Turtle of one catalogue page (``data_dict`` as ``dcat_catalog_show`` takes)."""
+def _uses_profile(profiles: list[str] | None) -> bool:
+    names = profiles or (tk.config.get("ckanext.dcat.rdf.profiles") or "").split()
+    return "provincialstats" in names
+
+
+def catalog_page(context: dict, data_dict: dict, province: dict | None = None) -> str:
+    """One catalogue page (``data_dict`` as ``dcat_catalog_show`` takes) in any RDF
+    format: the site's catalogue, or with ``province`` (a province of
+    :mod:`ckanext.provincialstats.vocab`) that province's catalogue (:mod:`.catalogue`).
+
+    With the ``provincialstats`` profile the page's quality scores are read in bulk
+    (:mod:`ckanext.provincialstats.quality.dqv`) and Turtle comes from the chunk cache;
+    without it (ckanext-dcat's stock profiles) the site's catalogue is ckanext-dcat's own
+    ``dcat_catalog_show``, unchanged."""
     tk.check_access("dcat_catalog_show", context, data_dict)
-    if data_dict.get("format") != "ttl" or _ttl() <= 0 or \
-            tk.asbool(tk.config.get("ckanext.dcat.expose_subcatalogs")):
-        return tk.get_action("dcat_catalog_show")(context, data_dict)
     profiles = data_dict.get("profiles")
+    subcatalogs = tk.asbool(tk.config.get("ckanext.dcat.expose_subcatalogs"))
+    if province is None and (subcatalogs or not _uses_profile(profiles)):
+        return tk.get_action("dcat_catalog_show")(context, data_dict)
     query = _search_ckan_datasets(context, data_dict)
     datasets = query["results"]
+    paging = _pagination_info(query, data_dict)
+    scores = dqv.bulk_values(datasets) if _uses_profile(profiles) else {}
+    with dqv.prefetched(scores):
+        if data_dict.get("format") == "ttl" and _ttl() > 0 and not subcatalogs:
+            body = _chunked_turtle(datasets, paging, profiles, province, scores)
+            if body is not None:
+                return body
+        serializer = RDFSerializer(profiles=profiles)
+        catalog_ref = catalogue.head(serializer, province)
+        for dataset in datasets:
+            dataset_ref = serializer.graph_from_dataset(dataset)
+            if subcatalogs and serializer._add_source_catalog(catalog_ref, dataset,
+                                                              dataset_ref):
+                continue
+            serializer.g.add((catalog_ref, DCAT.dataset, dataset_ref))
+        if paging:
+            serializer._add_pagination_triples(paging)
+        return serializer.g.serialize(
+            format=url_to_rdflib_format(data_dict.get("format") or "xml"))
+
+
+def _chunked_turtle(datasets: list[dict], paging: dict, profiles: list[str] | None,
+                    province: dict | None, scores: dict) -> str | None:
+    """The Turtle page from cached chunks (None: two chunks clash, serialise whole)."""
     head = RDFSerializer(profiles=profiles)
-    catalog_ref = head.graph_from_catalog({})
+    catalog_ref = catalogue.head(head, province)
     for dataset in datasets:
         head.g.add((catalog_ref, DCAT.dataset, URIRef(dataset_uri(dataset))))
-    paging = _pagination_info(query, data_dict)
     if paging:
         head._add_pagination_triples(paging)
     prefixes, head_body = _split(head.g.serialize(format="turtle"))
@@ -111,7 +153,7 @@ def catalog_turtle(context: dict, data_dict: dict) -> str:
 
     issues = concepts.strategic_issues() if any(d.get("strategic_issue")
                                                 for d in datasets) else {}
-    keys = [_key(d, profiles, issues) for d in datasets]
+    keys = [_key(d, profiles, issues, scores.get(d["id"])) for d in datasets]
     redis = connect_to_redis()
     try:
         cached = redis.mget(keys) if keys else []
@@ -131,7 +173,7 @@ def catalog_turtle(context: dict, data_dict: dict) -> str:
             bodies.append(body)
     except _Clash as e:
         log.warning("DCAT cache: prefix %s bound twice; page serialised whole", e)
-        return tk.get_action("dcat_catalog_show")(context, data_dict)
+        return None
     if fresh and redis is not None:
         try:
             with redis.pipeline() as pipe:

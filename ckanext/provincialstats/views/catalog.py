@@ -1,15 +1,18 @@
 """A province's catalogue, and the Turtle catalogue pages from the chunk cache.
 
 ``/province/<name>/catalog.<fmt>`` (``<name>`` the province record's name,
-``chanthaburi``, or its code, ``TH-22``) is ckanext-dcat's catalogue restricted to the
-datasets of that province (``fq=province:"TH-22"``), with the same profiles, formats,
-``q``/``fq``/``modified_since`` parameters and hydra paging.
+``chanthaburi``, or its code, ``TH-22``) is the province's own catalogue
+(:mod:`ckanext.provincialstats.dcat.catalogue`: its own node, part of the site's)
+over the datasets of that province (``fq=province:"TH-22"``), with the same profiles,
+formats, ``q``/``fq``/``modified_since`` parameters and hydra paging as ckanext-dcat's
+catalogue; ``/province/<name>/catalog`` (the node's URI) answers 303 to it.
 
 Before each request (:func:`dcat_requests`):
 
-- ckanext-dcat's ``/catalog.ttl`` (and ``/`` negotiated to Turtle) is answered from
-  :mod:`ckanext.provincialstats.dcat.turtle_cache` (the same graph; unchanged datasets
-  are not serialised again);
+- ckanext-dcat's ``/catalog.<fmt>`` (and ``/`` negotiated to RDF) is answered by
+  :func:`ckanext.provincialstats.dcat.turtle_cache.catalog_page` (the same graph, with
+  the page's quality scores read in bulk; Turtle from the chunk cache, so unchanged
+  datasets are not serialised again);
 - with ``ckanext.dcat.enable_content_negotiation`` ckanext-dcat takes ``/`` and
   ``/dataset/<id>`` and, for a browser, calls CKAN's stock home and dataset views
   directly, skipping any view another plugin put on those endpoints (this extension's
@@ -18,17 +21,17 @@ Before each request (:func:`dcat_requests`):
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
-from flask import Blueprint, current_app, make_response, request
+from flask import Blueprint, current_app, make_response, redirect, request
 
 from ckanext.dcat.exceptions import RDFProfileException
 from ckanext.dcat.utils import CONTENT_TYPES, _get_package_type, check_access_header
 from ckanext.provincialstats import vocab
-from ckanext.provincialstats.dcat.turtle_cache import catalog_turtle
+from ckanext.provincialstats.dcat.turtle_cache import catalog_page
 
 catalog = Blueprint("provincialstats_catalog", __name__)
 
 
-def _catalog_response(_format: str, fq: str | None):
+def _catalog_response(_format: str, fq: str | None, province: dict | None = None):
     args = tk.request.args
     profiles = args.get("profiles")
     data_dict = {
@@ -40,7 +43,7 @@ def _catalog_response(_format: str, fq: str | None):
         "profiles": profiles.split(",") if profiles else None,
     }
     try:
-        body = catalog_turtle({}, data_dict)
+        body = catalog_page({}, data_dict, province)
     except (tk.ValidationError, RDFProfileException) as e:
         return tk.abort(409, str(e))
     response = make_response(body)
@@ -58,10 +61,22 @@ def province_catalog(name: str, _format: str):
     fq = f'province:"{entry["iso_code"]}"'
     if tk.request.args.get("fq"):
         fq = f"{fq} AND ({tk.request.args['fq']})"
-    return _catalog_response(_format, fq)
+    return _catalog_response(_format, fq, entry)
+
+
+def province_catalog_node(name: str):
+    """The province catalogue's URI: 303 to its document in the format the ``Accept``
+    header asks (Turtle by default)."""
+    entry = vocab.province_by_slug(name) or vocab.province(name)
+    if entry is None:
+        return tk.abort(404, tk._("Province not found"))
+    _format = check_access_header() or "ttl"
+    return redirect(tk.url_for("provincialstats_catalog.province_catalog",
+                               name=entry["slug"], _format=_format), code=303)
 
 
 catalog.add_url_rule("/province/<name>/catalog.<_format>", view_func=province_catalog)
+catalog.add_url_rule("/province/<name>/catalog", view_func=province_catalog_node)
 
 
 def dcat_requests():
@@ -73,8 +88,8 @@ def dcat_requests():
     if request.endpoint == "dcat.read_catalog":
         if not _format:
             return current_app.view_functions["home.index"]()
-        if _format == "ttl":
-            return _catalog_response("ttl", request.args.get("fq"))
+        if _format in CONTENT_TYPES:
+            return _catalog_response(_format, request.args.get("fq"))
         return None
     if _format:
         return None

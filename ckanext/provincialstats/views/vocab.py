@@ -1,9 +1,10 @@
 """The catalogue's SKOS concept schemes and its own namespace, as RDF documents:
 ``/vocab/provinces.ttl`` (also ``.rdf``, ``.xml``, ``.jsonld``, ``.n3``),
-``/vocab/stat-sectors.*``, ``/vocab/strategic-issues.*``, ``/vocab/provincialstats.*``.
+``/vocab/stat-sectors.*``, ``/vocab/strategic-issues.*``, ``/vocab/provincialstats.*``,
+``/vocab/quality.*`` (the DQV metrics of the quality score).
 A scheme or concept URI (``/vocab/provinces``, ``/vocab/provinces/TH-22``,
-``/vocab/regions/east``) answers 303 See Other to its scheme's document in the format the
-``Accept`` header asks (Turtle by default)."""
+``/vocab/regions/east``, ``/vocab/quality/mqa-score``) answers 303 See Other to its
+scheme's document in the format the ``Accept`` header asks (Turtle by default)."""
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
@@ -12,15 +13,18 @@ from flask import Blueprint, make_response, redirect
 from ckanext.dcat.utils import CONTENT_TYPES, parse_accept_header, url_to_rdflib_format
 from ckanext.provincialstats import vocab as vocabularies
 from ckanext.provincialstats.dcat import concepts, fields
+from ckanext.provincialstats.quality import dqv
 
 vocab = Blueprint("provincialstats_vocab", __name__)
 
-DOCUMENTS = concepts.SCHEMES + ("provincialstats",)
+DOCUMENTS = concepts.SCHEMES + ("provincialstats", dqv.DOCUMENT)
 
 
 def _graph(name):
     if name == "provincialstats":
         return fields.vocabulary_graph()
+    if name == dqv.DOCUMENT:
+        return dqv.vocabulary_graph()
     return concepts.scheme_graph(name)
 
 
@@ -64,6 +68,7 @@ def concept(name: str, code: str):
         "regions": lambda c: any(r["value"] == c for r in vocabularies.regions()),
         "stat-sectors": lambda c: any(s["value"] == c for s in vocabularies.stat_sectors()),
         "strategic-issues": lambda c: c in concepts.strategic_issues(),
+        dqv.DOCUMENT: lambda c: c in dqv.codes(),
     }
     if name not in known or not known[name](code):
         return tk.abort(404, tk._('No concept "%(code)s" in vocabulary "%(name)s"')
