@@ -189,7 +189,10 @@ def setup_target(ini, kind, source_url):
 def _counts(model):
     from ckanext.activity.model import Activity
     from ckanext.harvest.model import HarvestObject
+    sessions = model.Session.execute(model.sa.text(
+        "SELECT sessions FROM pg_stat_database WHERE datname = current_database()")).scalar()
     return {
+        "sessions": int(sessions or 0),
         "activities": model.Session.query(Activity).count(),
         "objects": model.Session.query(HarvestObject).count(),
         "datasets": model.Session.query(model.Package).filter(
@@ -247,6 +250,9 @@ def run_job(ini, source_id, timeout):
             "written": written,
             "new_activities": after["activities"] - before["activities"],
             "new_objects": after["objects"] - before["objects"],
+            # new PostgreSQL connections to the harvesting site's database during the
+            # job (pg_stat_database.sessions): consumers, this poller, harvest_jobs_run
+            "new_db_sessions": after["sessions"] - before["sessions"],
             "datasets": after["datasets"],
             "report": {str(k): v for k, v in statuses.items()},
             "gather_errors": gather_errors,
@@ -317,7 +323,7 @@ def main():
     parser.add_argument("--fetch-consumers", type=int, default=2,
                         help="fetch consumer processes (default 2: both cores)")
     parser.add_argument("--port", type=int, default=5091, help="port of the source CKAN")
-    parser.add_argument("--redis-db", type=int, default=5, help="Redis db of the queues")
+    parser.add_argument("--redis-db", type=int, default=14, help="Redis db of the queues")
     parser.add_argument("--harvesters", default="ckan,provincialstats_ckan",
                         help="comma-separated harvester types to compare")
     parser.add_argument("--timeout", type=int, default=3600,

@@ -1,0 +1,234 @@
+"""Where the time and the database connections of a ``provincialstats_ckan`` import go
+(prints figures; not a test).
+
+    .venv/bin/python bench/harvest_profile.py --records 40
+    .venv/bin/python bench/harvest_profile.py --records 200 --top 40
+
+One process: the harvesting CKAN (database ``ckan_hbench_prof``, created when missing as
+the ``postgres`` user through ``runuser`` and wiped at every run), the source served on
+loopback by the tests' stand-in CKAN (``tests/harvest/ckan_server.py``, GD Catalog
+packages naming provinces). The job is gathered (in a request context), then its
+harvest objects are put on the Redis fetch queue (db 13) and consumed as ``ckan
+harvester fetch-consumer`` does (no Flask context, ``fetch_callback`` for each message,
+``Session.remove()`` after each object), the first few as a warm-up, the rest under
+cProfile.
+
+Printed: records/s of the fetch+import stage in this one process; new PostgreSQL
+connections opened during that stage (SQLAlchemy pool ``connect`` events on every pool
+of the process, and ``pg_stat_database.xact_commit`` is not used: connections are what
+is counted), grouped by the code that opened them; the slowest functions (cumulative).
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+import traceback
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+
+import harvest_bench as hb  # noqa: E402
+
+DB = "ckan_hbench_prof"
+PLUGINS = hb.BASE + " harvest provincialstats_ckan"
+
+
+def _stand_in():
+    """The tests' stand-in CKAN, loaded by path (another ``tests`` package may be
+    importable first)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "harvest_stand_in", os.path.join(ROOT, "tests", "harvest", "ckan_server.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _packages(count):
+    gdc_package = _stand_in().gdc_package
+    out = []
+    for i in range(count):
+        place, code = hb.PROVINCES[i % len(hb.PROVINCES)]
+        topic = hb.TOPICS[i % len(hb.TOPICS)]
+        out.append(gdc_package(f"prof-{i:06d}", f"{topic} จังหวัด{place} ชุดที่ {i}",
+                               province=[code]))
+    return out
+
+
+def _where(stack, depth=4):
+    """The innermost frames of our code and of the library that opened a connection."""
+    frames = [f for f in stack if "/sqlalchemy/" not in f.filename
+              and "harvest_profile" not in f.filename]
+    tail = frames[-depth:]
+    return " <- ".join(f"{os.path.basename(f.filename)}:{f.lineno} {f.name}"
+                       for f in reversed(tail))
+
+
+def _setup_and_gather(app, remote):
+    """The receiving organization, the source, a job and its gather stage (in a request
+    context, as the gather consumer would have it): the ids of the harvest objects."""
+    with app._wsgi_app.test_request_context():
+        import ckan.model as model
+        import ckan.plugins as p
+        import ckan.plugins.toolkit as tk
+        from ckanext.harvest.model import HarvestJob
+
+        context = hb._site_context()
+        tk.get_action("organization_create")(dict(context), {
+            "name": "receiving-office", "title": "สำนักงานสถิติจังหวัด"})
+        source = tk.get_action("harvest_source_create")(dict(context), {
+            "name": "prof-source", "title": "prof", "url": remote.url,
+            "source_type": "provincialstats_ckan", "owner_org": "receiving-office",
+            "frequency": "MANUAL", "config": '{"receiving_organization": "receiving-office"}'})
+        job = tk.get_action("harvest_job_create")(dict(context), {
+            "source_id": source["id"], "run": False})
+        ids = p.get_plugin("provincialstats_ckan").gather_stage(HarvestJob.get(job["id"]))
+        model.Session.remove()
+        return job["id"], ids
+
+
+def _consume(ids):
+    """What ``ckan harvester fetch-consumer`` does for each object: no Flask context,
+    the message read from the Redis fetch queue, ``fetch_callback``."""
+    from ckanext.harvest.queue import fetch_callback, get_fetch_consumer, get_fetch_publisher
+    publisher = get_fetch_publisher()
+    for object_id in ids:
+        publisher.send({"harvest_object_id": object_id})
+    consumer = get_fetch_consumer()
+    messages = consumer.consume(queue=None)
+    for _ in ids:
+        method, header, body = next(messages)
+        fetch_callback(consumer, method, header, body)
+
+
+def _trace_calls(spec, counter):
+    """Count the call sites (``_where``) of ``module:Class.method`` or ``module:func``."""
+    import importlib
+    module_name, attr = spec.split(":")
+    owner = importlib.import_module(module_name)
+    *path, name = attr.split(".")
+    for part in path:
+        owner = getattr(owner, part)
+    original = getattr(owner, name)
+
+    def traced(*args, **kwargs):
+        counter[f"{attr}: " + _where(traceback.extract_stack()[:-1], depth=8)] += 1
+        return original(*args, **kwargs)
+
+    setattr(owner, name, traced)
+
+
+def run(ini, records, top, callers=None, warm_up=5, trace=(), only=None, sql_top=25):
+    import sqlalchemy as sa
+    from sqlalchemy.pool import Pool
+
+    app = hb._app(ini)
+    opened = collections.Counter()
+    counting = {"on": False}
+
+    @sa.event.listens_for(Pool, "connect")
+    def _on_connect(dbapi_connection, record):
+        if counting["on"]:
+            opened[_where(traceback.extract_stack())] += 1
+
+    statements = collections.Counter()
+    statement_time = collections.Counter()
+
+    @sa.event.listens_for(sa.engine.Engine, "before_cursor_execute")
+    def _before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["profile_started"] = time.perf_counter()
+
+    @sa.event.listens_for(sa.engine.Engine, "after_cursor_execute")
+    def _after(conn, cursor, statement, parameters, context, executemany):
+        if counting["on"]:
+            key = " ".join(statement.split())[:110]
+            statements[key] += 1
+            statement_time[key] += time.perf_counter() - conn.info.pop("profile_started", 0)
+
+    traced = collections.Counter()
+    for spec in trace:
+        _trace_calls(spec, traced)
+    RemoteCKAN = _stand_in().RemoteCKAN
+    with RemoteCKAN(_packages(records + warm_up)) as remote:
+        import ckan.model as model
+        from ckanext.harvest.model import HarvestObject
+
+        job_id, all_ids = _setup_and_gather(app, remote)
+        print(f"gathered {len(all_ids)} objects; {warm_up} imported first as a warm-up "
+              "(dictionaries, caches), not measured", flush=True)
+        _consume(all_ids[:warm_up])
+        ids = all_ids[warm_up:]
+        traced.clear()
+        profile = cProfile.Profile()
+        counting["on"] = True
+        started = time.perf_counter()
+        profile.enable()
+        _consume(ids)
+        profile.disable()
+        elapsed = time.perf_counter() - started
+        counting["on"] = False
+        states = collections.Counter(
+            s for (s,) in model.Session.query(HarvestObject.state)
+            .filter(HarvestObject.harvest_job_id == job_id))
+
+    print(f"\nfetch+import of {len(ids)} records in one process: {elapsed:.2f} s, "
+          f"{len(ids) / elapsed:.1f} records/s; object states {dict(states)}")
+    print(f"new PostgreSQL connections during the stage: {sum(opened.values())}")
+    for where, n in opened.most_common(10):
+        print(f"  {n:5d}  {where}")
+    print(f"SQL statements during the stage: {sum(statements.values())} "
+          f"({sum(statements.values()) / max(len(ids), 1):.0f} per record), "
+          f"{sum(statement_time.values()):.2f} s; the most frequent:")
+    for statement, n in statements.most_common(sql_top):
+        print(f"  {n:5d} {1000 * statement_time[statement] / n:6.2f} ms  {statement}")
+    for where, n in traced.most_common(12):
+        print(f"  called {n:5d}  {where}")
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out).sort_stats("cumulative")
+    stats.print_stats(top)
+    if only:
+        stats.print_stats(only, max(top, 40))
+    if callers:
+        stats.print_callers(callers)
+    print(out.getvalue())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--records", type=int, default=40, help="records to import")
+    parser.add_argument("--top", type=int, default=30, help="functions to print")
+    parser.add_argument("--callers", default=None,
+                        help="also print the callers of functions matching this regex")
+    parser.add_argument("--trace", action="append", default=[],
+                        help="count the call sites of module:Class.method (repeatable)")
+    parser.add_argument("--only", default=None,
+                        help="also print the slowest functions whose path matches this regex")
+    parser.add_argument("--sql", type=int, default=25,
+                        help="SQL statements to print (the most frequent)")
+    parser.add_argument("--keep-db", action="store_true",
+                        help="do not wipe the database first (it must be set up)")
+    args = parser.parse_args()
+    workdir = os.path.join(ROOT, "bench", "out")
+    os.makedirs(workdir, exist_ok=True)
+    ini = hb._ini(os.path.join(workdir, "harvest_profile.ini"), DB, PLUGINS, 13,
+                  "http://127.0.0.1:5093")
+    with open(ini, encoding="utf-8") as f:
+        text = f.read()
+    if "allow_private_urls = true" not in text:
+        sys.exit("the test.ini this is made from must allow loopback harvest sources")
+    if not args.keep_db:
+        hb._ensure_db(DB)
+        hb._fresh_db(ini)
+    run(ini, args.records, args.top, args.callers, trace=args.trace, only=args.only,
+        sql_top=args.sql)
+
+
+if __name__ == "__main__":
+    main()
