@@ -67,17 +67,29 @@ def concept_of(uri) -> tuple[str, str] | None:
 # --- EU vocabularies --------------------------------------------------------------
 
 # (GD Catalog update_frequency_unit, interval) -> EU frequency code. A unit with any
-# other interval maps to the unit's entry under None, if any, else OTHER.
+# other interval maps to the unit's entry under None, if any, else OTHER. Codes of the
+# Publications Office's frequency table (http://publications.europa.eu/resource/
+# authority/frequency), by its definitions: BIWEEKLY is every two weeks and BIMONTHLY
+# every two months (twice a week / a month are WEEKLY_2 / MONTHLY_2), ANNUAL_2 twice a
+# year, ANNUAL_3 three times a year, 12HRS every twelve hours, 1MIN ... 30MIN every so
+# many minutes, UPDATE_CONT continuously updated, NEVER not updated.
 _FREQUENCIES = {
     ("ปี", 1): "ANNUAL", ("ปี", 2): "BIENNIAL", ("ปี", 3): "TRIENNIAL",
     ("ปี", 4): "QUADRENNIAL", ("ปี", 5): "QUINQUENNIAL", ("ปี", 10): "DECENNIAL",
-    ("ครึ่งปี", 1): "ANNUAL_2",
-    ("ไตรมาส", 1): "QUARTERLY",
+    ("ปี", 20): "BIDECENNIAL", ("ปี", 30): "TRIDECENNIAL",
+    ("ครึ่งปี", 1): "ANNUAL_2", ("ครึ่งปี", 2): "ANNUAL",
+    ("ไตรมาส", 1): "QUARTERLY", ("ไตรมาส", 2): "ANNUAL_2", ("ไตรมาส", 4): "ANNUAL",
+    ("ไตรมาส", 8): "BIENNIAL",
     ("เดือน", 1): "MONTHLY", ("เดือน", 2): "BIMONTHLY", ("เดือน", 3): "QUARTERLY",
     ("เดือน", 4): "ANNUAL_3", ("เดือน", 6): "ANNUAL_2", ("เดือน", 12): "ANNUAL",
+    ("เดือน", 24): "BIENNIAL",
     ("สัปดาห์", 1): "WEEKLY", ("สัปดาห์", 2): "BIWEEKLY",
-    ("วัน", 1): "DAILY", ("วันทำการ", 1): "DAILY",
+    ("วัน", 1): "DAILY", ("วัน", 7): "WEEKLY", ("วัน", 14): "BIWEEKLY",
+    ("วันทำการ", 1): "DAILY", ("วันทำการ", 5): "WEEKLY",
     ("ชั่วโมง", 1): "HOURLY", ("ชั่วโมง", 2): "BIHOURLY", ("ชั่วโมง", 3): "TRIHOURLY",
+    ("ชั่วโมง", 12): "12HRS", ("ชั่วโมง", 24): "DAILY",
+    ("นาที", 1): "1MIN", ("นาที", 5): "5MIN", ("นาที", 10): "10MIN",
+    ("นาที", 15): "15MIN", ("นาที", 30): "30MIN", ("นาที", 60): "HOURLY",
     ("นาที", None): "UPDATE_CONT", ("ตามเวลาจริง", None): "UPDATE_CONT",
     ("ไม่มีการปรับปรุงหลังจากการจัดเก็บข้อมูล", None): "NEVER",
     ("ไม่ทราบ", None): "UNKNOWN", ("อื่นๆ", None): "OTHER",
@@ -86,15 +98,17 @@ _FREQUENCIES = {
 _FREQUENCY_BACK = {
     "ANNUAL": ("ปี", 1), "BIENNIAL": ("ปี", 2), "TRIENNIAL": ("ปี", 3),
     "QUADRENNIAL": ("ปี", 4), "QUINQUENNIAL": ("ปี", 5), "DECENNIAL": ("ปี", 10),
+    "BIDECENNIAL": ("ปี", 20), "TRIDECENNIAL": ("ปี", 30),
     "ANNUAL_2": ("ครึ่งปี", 1), "ANNUAL_3": ("เดือน", 4), "QUARTERLY": ("ไตรมาส", 1),
     "MONTHLY": ("เดือน", 1), "BIMONTHLY": ("เดือน", 2), "WEEKLY": ("สัปดาห์", 1),
     "BIWEEKLY": ("สัปดาห์", 2), "DAILY": ("วัน", 1), "HOURLY": ("ชั่วโมง", 1),
-    "BIHOURLY": ("ชั่วโมง", 2), "TRIHOURLY": ("ชั่วโมง", 3),
+    "BIHOURLY": ("ชั่วโมง", 2), "TRIHOURLY": ("ชั่วโมง", 3), "12HRS": ("ชั่วโมง", 12),
+    "1MIN": ("นาที", 1), "5MIN": ("นาที", 5), "10MIN": ("นาที", 10),
+    "15MIN": ("นาที", 15), "30MIN": ("นาที", 30),
     "UPDATE_CONT": ("ตามเวลาจริง", None), "CONT": ("ตามเวลาจริง", None),
     "NEVER": ("ไม่มีการปรับปรุงหลังจากการจัดเก็บข้อมูล", None),
     "UNKNOWN": ("ไม่ทราบ", None), "OTHER": ("อื่นๆ", None), "IRREG": ("อื่นๆ", None),
 }
-
 
 def frequency_uri(unit: str | None, interval) -> URIRef | None:
     """The EU frequency of a GD Catalog unit and interval (None without a unit)."""
