@@ -17,7 +17,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan.lib.search.common import SearchQueryError
 
-from . import index, parser, sql, translate
+from . import cache, index, parser, sql, translate
 from .model import DATE_TABLE, DOC_TABLE, INDEX_TABLE
 
 # Parameters that only tune Solr's scoring or response format: they never change which
@@ -249,12 +249,7 @@ def search(params: dict[str, Any]) -> Results:
         order = [(e, d) for e, d in order if e != score]
     statement = _statement(comp, where_sql, score, order, facet_fields or [], limit,
                            mincount, rows, start)
-    # transaction-local planner settings: the search tables are read from memory
-    model.Session.execute(sa.text(
-        "SELECT set_config('work_mem', :work_mem, true), "
-        "set_config('random_page_cost', '1.1', true)"),
-        {"work_mem": tk.config.get("ckanext.provincialstats.search.work_mem")})
-    result = model.Session.execute(sa.text(statement), comp.params).mappings().one()
+    result = _run(statement, comp.params)
 
     page = result["page"]
     docs = _documents([p[0] for p in page], {p[0]: p[1] for p in page}, _fl(params))
@@ -267,6 +262,27 @@ def search(params: dict[str, Any]) -> Results:
                 flat.extend([value, count])
             facets[field] = flat
     return Results(docs, result["hits"], facets)
+
+
+def _run(statement: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The statement's one row (hits, page, facets), from the result cache when the
+    index has not changed since the same statement last ran (``cache.py``)."""
+    generation = cache.generation()  # read before the statement: see cache.py
+    cache_key = None
+    if generation is not None:
+        cache_key = cache.key(statement, params, generation)
+        cached = cache.get(cache_key)
+        if cached is not None:
+            return cached
+    # transaction-local planner settings: the search tables are read from memory
+    model.Session.execute(sa.text(
+        "SELECT set_config('work_mem', :work_mem, true), "
+        "set_config('random_page_cost', '1.1', true)"),
+        {"work_mem": tk.config.get("ckanext.provincialstats.search.work_mem")})
+    result = dict(model.Session.execute(sa.text(statement), params).mappings().one())
+    if cache_key is not None:
+        cache.put(cache_key, result)
+    return result
 
 
 PAGE = ("(SELECT coalesce(jsonb_agg(jsonb_build_array(p.id, p.score)), '[]') FROM ("
