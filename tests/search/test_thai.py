@@ -170,7 +170,8 @@ def test_a_description_too_long_for_a_text_vector_is_saved_and_indexed_truncated
     with model.meta.engine.connect() as conn:
         size = conn.execute(sa.text(
             "SELECT pg_column_size(tsv), length(search_text) "
-            "FROM provincialstats_search_doc")).one()
+            "FROM provincialstats_search_doc JOIN provincialstats_search_substr "
+            "USING (id)")).one()
     assert 0 < size[0] < 1_048_576 and 0 < size[1] < len(notes)
 
 

@@ -23,6 +23,10 @@ from sqlalchemy.dialects import postgresql as pg
 INDEX_TABLE = "provincialstats_search_index"
 DOC_TABLE = "provincialstats_search_doc"
 DATE_TABLE = "provincialstats_search_date"
+# the text substring wildcards search (what Solr copies into ``text``), trigram-indexed
+SUBSTR_TABLE = "provincialstats_search_substr"
+# one row: the index generation, incremented by every index write (search/cache.py)
+STATE_TABLE = "provincialstats_search_state"
 
 metadata = tk.BaseModel.metadata
 
@@ -56,9 +60,15 @@ doc_table = sa.Table(
     sa.Column("fields", pg.JSONB, nullable=False),
     sa.Column("tsv", pg.TSVECTOR, nullable=False),
     sa.Column("ftsv", pg.TSVECTOR, nullable=False),
-    sa.Column("search_text", sa.UnicodeText, nullable=False),
     sa.Column("data_dict", sa.UnicodeText),
     sa.Column("validated_data_dict", sa.UnicodeText),
+)
+
+substr_table = sa.Table(
+    SUBSTR_TABLE, metadata,
+    sa.Column("id", sa.UnicodeText,
+              sa.ForeignKey(INDEX_TABLE + ".id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("search_text", sa.UnicodeText, nullable=False),
 )
 
 date_table = sa.Table(
@@ -72,7 +82,8 @@ date_table = sa.Table(
 
 def tables_exist(connection) -> bool:
     inspector = sa.inspect(connection)
-    return all(inspector.has_table(t) for t in (INDEX_TABLE, DOC_TABLE, DATE_TABLE))
+    return all(inspector.has_table(t)
+               for t in (INDEX_TABLE, DOC_TABLE, DATE_TABLE, SUBSTR_TABLE, STATE_TABLE))
 
 
 def migration_directory() -> str:

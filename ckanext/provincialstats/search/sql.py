@@ -29,7 +29,7 @@ from typing import Any, Optional
 from ckan.lib.search.common import SearchQueryError
 
 from . import dates, parser, thai
-from .model import DATE_TABLE
+from .model import DATE_TABLE, SUBSTR_TABLE
 from .parser import MUST, MUST_NOT, SHOULD, Boolean, MatchAll, Range, Term
 from .translate import _
 
@@ -306,13 +306,15 @@ class Compiler:
 
     def _substring(self, term: Term, field: str) -> str:
         """``text:*ทุเรียน*``, ``title:*rice*``: a substring of the indexed text
-        (``search_text``: title, description and tags, trigram-indexed; a title or
-        description match must also be in that column)."""
+        (``search_text`` in its own trigram-indexed table: what Solr copies into
+        ``text``; a description match must also be in that text), or of the title
+        (trigram-indexed on the narrow table)."""
         pattern = self.bind(self._substring_pattern(term, field))
-        condition = "search_text ILIKE %s" % pattern
         if field == "title":
-            condition += " AND i.title ILIKE %s" % pattern
-        elif field == "notes":
+            return "i.title ILIKE %s" % pattern
+        condition = "i.id IN (SELECT s.id FROM %s s WHERE s.search_text ILIKE %s)" % (
+            SUBSTR_TABLE, pattern)
+        if field == "notes":
             condition += " AND (fields ->> 'notes') ILIKE %s" % pattern
         return condition
 
@@ -331,8 +333,10 @@ class Compiler:
         regex = "(^|[^[:alnum:]])" + joiner.join(words) + "($|[^[:alnum:]])"
         if term.kind != "phrase" and len(words) > 1:
             return " AND ".join(self._stop_words(Term(term.field, w), field) for w in words)
-        target = {"title": "i.title", "notes": "(fields ->> 'notes')"}.get(
-            field, "search_text")
+        target = {"title": "i.title", "notes": "(fields ->> 'notes')"}.get(field)
+        if target is None:
+            return "i.id IN (SELECT s.id FROM %s s WHERE s.search_text ~* %s)" % (
+                SUBSTR_TABLE, self.bind(regex))
         return "%s ~* %s" % (target, self.bind(regex))
 
     def _dates(self, field: str, condition: str) -> str:
@@ -447,7 +451,7 @@ class Compiler:
 
 # columns of the doc table (``d``) in compiled conditions; everything else is on the
 # narrow table ``i`` (or a subquery keyed on ``i.id``)
-DOC_COLUMNS = re.compile(r"\b(fields|tsv|ftsv|search_text)\b")
+DOC_COLUMNS = re.compile(r"\b(fields|tsv|ftsv)\b")
 
 
 def _disjunction(should: list[str]) -> str:
