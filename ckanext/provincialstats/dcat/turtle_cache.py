@@ -142,14 +142,14 @@ def catalog_page(context: dict, data_dict: dict, province: dict | None = None) -
 def _chunked_turtle(datasets: list[dict], paging: dict, profiles: list[str] | None,
                     province: dict | None, scores: dict) -> str | None:
     """The Turtle page from cached chunks (None: two chunks clash, serialise whole)."""
-    head = RDFSerializer(profiles=profiles)
-    catalog_ref = catalogue.head(head, province)
+    builder = RDFSerializer(profiles=profiles)  # profiles loaded once for the page
+    catalog_ref = catalogue.head(builder, province)
     for dataset in datasets:
-        head.g.add((catalog_ref, DCAT.dataset, URIRef(dataset_uri(dataset))))
+        builder.g.add((catalog_ref, DCAT.dataset, URIRef(dataset_uri(dataset))))
     if paging:
-        head._add_pagination_triples(paging)
-    prefixes, head_body = _split(head.g.serialize(format="turtle"))
-    del head
+        builder._add_pagination_triples(paging)
+    prefixes, head_body = _split(builder.g.serialize(format="turtle"))
+    builder.g = Graph()
 
     issues = concepts.strategic_issues() if any(d.get("strategic_issue")
                                                 for d in datasets) else {}
@@ -160,13 +160,12 @@ def _chunked_turtle(datasets: list[dict], paging: dict, profiles: list[str] | No
     except Exception as e:  # Redis down: serialise everything
         log.warning("DCAT cache not read: %s", e)
         cached, redis = [None] * len(keys), None
-    bodies, fresh, builder = [], {}, None
+    bodies, fresh = [], {}
     try:
         for dataset, key, hit in zip(datasets, keys, cached):
             if hit is not None:
                 chunk_prefixes, body = json.loads(hit)
             else:
-                builder = builder or RDFSerializer(profiles=profiles)
                 chunk_prefixes, body = _chunk(dataset, builder)
                 fresh[key] = json.dumps([chunk_prefixes, body])
             _merge(prefixes, chunk_prefixes)

@@ -1,0 +1,83 @@
+"""Where the time of one ``/catalog.ttl`` page goes, in a fresh process, under cProfile
+(prints figures; not a test).
+
+    .venv/bin/python bench/dcat_profile.py                      # page 1, cold
+    .venv/bin/python bench/dcat_profile.py --variant stock --page 1 --top 30
+    .venv/bin/python bench/dcat_profile.py --requests 3         # page 1 three times
+
+Uses the database and inis of ``bench/dcat_bench.py`` (run it first: it creates
+``ckan_dcat_bench`` and writes ``bench/out/ckan_dcat_bench-<variant>.ini``). One process:
+the CKAN app is built from the variant's ini, the same untimed warm-up request as the
+bench (an empty JSON-LD page past the end), then ``--requests`` requests of the page
+through Flask's test client, each timed and profiled separately (for the
+``provincial+cache`` variant the Redis keys are deleted first: the first request is
+cold). Printed: each request's wall time, and for each the slowest functions by
+cumulative and by own time.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import dcat_bench  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--variant", default="provincial+cache",
+                        choices=list(dcat_bench.VARIANTS))
+    parser.add_argument("--db", default="ckan_dcat_bench")
+    parser.add_argument("--page", type=int, default=1)
+    parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument("--requests", type=int, default=1)
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--callees", metavar="REGEX",
+                        help="also print what the functions matching REGEX call")
+    args = parser.parse_args()
+
+    ini = dcat_bench.write_ini(args.db, args.variant, args.page_size)
+    if dcat_bench.VARIANTS[args.variant][1]:
+        print("cache keys deleted: %d" % dcat_bench.flush_cache())
+    started = time.perf_counter()
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    app = make_app(load_config(ini))
+    flask_app = app._wsgi_app if hasattr(app, "_wsgi_app") else app
+    client = flask_app.test_client()
+    print("app built in %.2f s" % (time.perf_counter() - started))
+    client.get("/catalog.jsonld?page=100000")  # the bench's warm-up
+    print("load average: %s" % " ".join(open("/proc/loadavg").read().split()[:3]))
+    for number in range(1, args.requests + 1):
+        profile = cProfile.Profile()
+        started = time.perf_counter()
+        profile.enable()
+        response = client.get("/catalog.ttl?page=%d" % args.page)
+        profile.disable()
+        seconds = time.perf_counter() - started
+        print("\n== request %d: %s page %d: HTTP %d, %.0f KB, %.3f s (under cProfile)" % (
+            number, args.variant, args.page, response.status_code,
+            len(response.data) / 1024, seconds))
+        for order in ("cumulative", "tottime") if args.top else ():
+            out = io.StringIO()
+            pstats.Stats(profile, stream=out).sort_stats(order).print_stats(args.top)
+            text = out.getvalue()
+            print("-- by %s" % order)
+            print(text[text.index("   ncalls"):].rstrip())
+        if args.callees:
+            out = io.StringIO()
+            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_callees(
+                args.callees)
+            print("-- callees of %s" % args.callees)
+            print(out.getvalue().rstrip())
+
+
+if __name__ == "__main__":
+    main()
