@@ -365,6 +365,51 @@ class TestUpkeep:
         assert result.exit_code == 0, result.output
         assert "0 stalled job(s)" in result.output
 
+    @pytest.mark.ckan_config("ckanext.provincialstats.harvest.stalled_minutes", "5")
+    def test_harvester_run_finds_a_stalled_job_within_minutes(self, remote, org, app):
+        """``ckan harvester run`` (cron, every few minutes) marks a job with no progress
+        for the configured minutes finished, with a reason on the API and the source
+        page; a job that moved within them is left running."""
+        from ckanext.harvest.model import HarvestJob
+        from ckanext.harvest.utils import run_harvester
+
+        source = _source(remote, org)
+        now = datetime.datetime.utcnow()
+
+        def running_job(source_id, minutes_ago):
+            job = call_action("harvest_job_create", {"ignore_auth": True},
+                              source_id=source_id, run=False)
+            obj = HarvestJob.get(job["id"])
+            obj.status = "Running"
+            obj.created = obj.gather_started = now - datetime.timedelta(minutes=minutes_ago)
+            obj.save()
+            # an object a fetch consumer never finished (the consumer died)
+            waiting = HarvestObject(guid=f"waiting-{minutes_ago}", job=obj,
+                                    harvest_source_id=source_id, state="WAITING",
+                                    gathered=obj.created, content="{}")
+            waiting.save()
+            return obj.id, waiting.id
+
+        stalled_job, stalled_object = running_job(source["id"], 6)
+        other = create_source(remote.url + "/other", {"receiving_organization": org["name"]},
+                              owner_org=org["id"], name="other-source")
+        alive_job, _ = running_job(other["id"], 4)
+
+        run_harvester()  # what `ckan harvester run` does
+        model.Session.remove()
+
+        assert HarvestJob.get(stalled_job).status == "Finished"
+        assert HarvestObject.get(stalled_object).state == "ERROR"
+        assert HarvestJob.get(alive_job).status == "Running"
+        errors = call_action("provincialstats_harvest_errors", id=source["id"])
+        message = errors["results"][0]["message"]
+        assert "the harvest job stalled: no progress for 5 minutes" in message
+        assert "งานเก็บเกี่ยวหยุดนิ่ง" in message
+        admin = factories.SysadminWithToken()
+        page = app.get(f"/harvest/admin/{source['name']}",
+                       headers={"Authorization": admin["token"]})
+        assert "no progress for 5 minutes" in page.get_data(as_text=True)
+
     def test_a_stalled_job_is_marked_finished(self, remote, org):
         from ckanext.harvest.model import HarvestJob
 

@@ -28,8 +28,8 @@ def harvest_prune(source_id, keep_jobs):
                    "the option ckanext.provincialstats.harvest.stalled_minutes).")
 def harvest_check(minutes):
     """Mark stalled harvest jobs finished (with an error saying so), then mark finished
-    jobs whose records are all done, as `ckan harvester run` does. Run it from cron every
-    few minutes."""
+    jobs whose records are all done. `ckan harvester run` (from cron every few minutes)
+    does both already; this command checks with another --minutes."""
     import ckan.plugins.toolkit as tk
 
     from ckanext.provincialstats.harvest.progress import mark_stalled_jobs

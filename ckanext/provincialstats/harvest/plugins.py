@@ -7,6 +7,7 @@ from ckanext.harvest.interfaces import IHarvester
 
 class _ProvincialHarvester(p.SingletonPlugin):
     p.implements(IHarvester)
+    p.implements(p.IActions)
 
     SOURCE = ""
     TITLE = ""
@@ -23,6 +24,16 @@ class _ProvincialHarvester(p.SingletonPlugin):
     def get_original_url(self, harvest_object_id):
         from ckanext.provincialstats.harvest.pipeline import original_url
         return original_url(self.SOURCE, harvest_object_id)
+
+    def get_actions(self):
+        # harvest_jobs_run checks for stalled jobs first: chained once, by the first of
+        # this extension's harvesters that is enabled
+        ours = [h for h in p.PluginImplementations(IHarvester)
+                if isinstance(h, _ProvincialHarvester)]
+        if not ours or ours[0] is not self:
+            return {}
+        from ckanext.provincialstats.harvest.progress import harvest_jobs_run
+        return {"harvest_jobs_run": harvest_jobs_run}
 
     def gather_stage(self, harvest_job):
         from ckanext.provincialstats.harvest.pipeline import gather

@@ -6,6 +6,7 @@ Redis, one hash per job, kept 30 days. Done/total combine them with the states o
 job's harvest objects.
 """
 import datetime
+import logging
 import time
 
 import ckan.model as model
@@ -13,8 +14,9 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan.lib.redis import connect_to_redis
 
-from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject
+from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject, HarvestSource
 
+log = logging.getLogger(__name__)
 KEEP_SECONDS = 30 * 24 * 3600
 
 
@@ -100,15 +102,23 @@ def last_action_time(job):
     return last
 
 
-def mark_stalled_jobs(minutes=None):
-    """Mark running jobs with no sign of life for ``minutes`` (default: the option
+def mark_stalled_jobs(minutes=None, source_id=None):
+    """Mark running jobs of this extension's harvesters (of one source with
+    ``source_id``) with no sign of life for ``minutes`` (default: the option
     ``ckanext.provincialstats.harvest.stalled_minutes``) finished, with a gather error
-    saying so; their waiting objects are set to ERROR. Returns the jobs' ids."""
+    saying so; their waiting objects are set to ERROR. Returns the jobs' ids. Jobs of
+    other harvesters are left to ckanext-harvest (their gather shows no heartbeat)."""
     minutes = minutes or tk.config.get("ckanext.provincialstats.harvest.stalled_minutes")
     limit = datetime.timedelta(minutes=minutes)
     now = datetime.datetime.utcnow()
     stalled = []
-    for job in model.Session.query(HarvestJob).filter(HarvestJob.status == "Running"):
+    jobs = (model.Session.query(HarvestJob)
+            .join(HarvestSource, HarvestSource.id == HarvestJob.source_id)
+            .filter(HarvestJob.status == "Running")
+            .filter(HarvestSource.type.like("provincialstats\\_%")))
+    if source_id:
+        jobs = jobs.filter(HarvestJob.source_id == source_id)
+    for job in jobs:
         last = last_action_time(job)
         if now - last <= limit:
             continue
@@ -127,3 +137,19 @@ def mark_stalled_jobs(minutes=None):
         stalled.append(job.id)
     model.Session.commit()
     return stalled
+
+
+@tk.chained_action
+def harvest_jobs_run(up_func, context, data_dict):
+    """ckanext-harvest's ``harvest_jobs_run`` (what ``ckan harvester run`` calls, which
+    sites run from cron every few minutes), first marking stalled jobs
+    (:func:`mark_stalled_jobs`), so a stalled job is found within minutes without a
+    cron line of its own."""
+    tk.check_access("harvest_jobs_run", context, data_dict)
+    try:
+        for job_id in mark_stalled_jobs(source_id=data_dict.get("source_id")):
+            log.warning("Harvest job %s stalled: marked finished with an error", job_id)
+    except sa.exc.SQLAlchemyError:
+        model.Session.rollback()
+        log.exception("Checking for stalled harvest jobs failed")
+    return up_func(context, data_dict)
