@@ -39,13 +39,15 @@ def extract() -> polib.POFile:
     for method, path in _sources():
         for lineno, msgid, _comments, _context in extract_from_file(
                 method, str(path), keywords=KEYWORDS):
-            if isinstance(msgid, tuple):
-                msgid = msgid[0]
+            plural = ""
+            if isinstance(msgid, tuple):  # ungettext: (singular, plural)
+                msgid, plural = msgid[0], msgid[1]
             where = (str(path.relative_to(ROOT)), str(lineno))
             if msgid in seen:
                 seen[msgid].occurrences.append(where)
                 continue
-            entry = polib.POEntry(msgid=msgid, msgstr="", occurrences=[where])
+            entry = polib.POEntry(msgid=msgid, msgid_plural=plural, msgstr="",
+                                  occurrences=[where])
             if "%(" in msgid or "%s" in msgid:
                 entry.flags.append("python-format")
             seen[msgid] = entry
@@ -57,11 +59,22 @@ def extract() -> polib.POFile:
 def merge(pot: polib.POFile, lang: str) -> polib.POFile:
     path = HERE / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
     path.parent.mkdir(parents=True, exist_ok=True)
-    old = {e.msgid: e.msgstr for e in polib.pofile(str(path))} if path.exists() else {}
+    # A plural entry's translation is its first form (Thai has one); older catalogues
+    # kept plurals as plain entries.
+    old = {e.msgid: e.msgstr or e.msgstr_plural.get(0, "")
+           for e in polib.pofile(str(path))} if path.exists() else {}
     po = polib.POFile()
     po.metadata = dict(pot.metadata, Language=lang, **{"Plural-Forms": PLURAL_FORMS[lang]})
     for entry in pot:
         msgstr = entry.msgid if lang == "en" else old.get(entry.msgid, "")
+        if entry.msgid_plural:
+            # ngettext only finds plural entries: a plain one left "1 dataset" English
+            forms = ({0: entry.msgid, 1: entry.msgid_plural} if lang == "en"
+                     else {0: msgstr})
+            po.append(polib.POEntry(msgid=entry.msgid, msgid_plural=entry.msgid_plural,
+                                    msgstr_plural=forms, flags=list(entry.flags),
+                                    occurrences=entry.occurrences))
+            continue
         po.append(polib.POEntry(msgid=entry.msgid, msgstr=msgstr, flags=list(entry.flags),
                                 occurrences=entry.occurrences))
     po.save(str(path))
@@ -74,7 +87,7 @@ def main():
     pot.save(str(HERE / f"{DOMAIN}.pot"))
     for lang in ("th", "en"):
         po = merge(pot, lang)
-        missing = [e.msgid for e in po if not e.msgstr]
+        missing = [e.msgid for e in po if not (e.msgstr or any(e.msgstr_plural.values()))]
         print(f"{lang}: {len(po)} messages, {len(missing)} untranslated")
         for msgid in missing:
             print("   ", msgid)
