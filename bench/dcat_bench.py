@@ -13,8 +13,11 @@ rebuild). For each variant it writes an ini (``bench/out/<db>-<variant>.ini``), 
 ``ckan run`` (one web process, 127.0.0.1), reads the process's RSS before any RDF request,
 then crawls ``/catalog.ttl?page=1..N`` ``--crawls`` times over HTTP, timing each page
 (client-side wall time: CKAN, search, dcat, profile and serialisation), and reads the
-RSS again (the first, untimed request is an empty JSON-LD page past the end, so page 1
-does not carry the process's first-request costs). Variants:
+RSS after every page (the first, untimed request is an empty JSON-LD page past the end,
+so page 1 does not carry the process's first-request costs). All variants' web
+processes run at once and each page is asked of every variant in turn (order rotating),
+so that they see the same load of the shared machine; the load average is printed
+before and after each crawl. Variants:
 
 - ``stock``: ``ckanext.dcat.rdf.profiles = euro_dcat_ap_3`` (ckanext-dcat's own path);
 - ``provincial``: ``euro_dcat_ap_3 provincialstats``, cache off (the richer graph alone);
@@ -138,39 +141,64 @@ def _p95(values: list[float]) -> float:
     return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
 
 
-def crawl(server: Server, pages: int) -> dict:
-    times, sizes, found = [], [], 0
-    for page in range(1, pages + 1):
-        started = time.perf_counter()
-        body = server.get("/catalog.ttl?page=%d" % page)
-        times.append(time.perf_counter() - started)
-        sizes.append(len(body))
-        found += len(re.findall(rb" a dcat:Dataset\b", body))
-    return {"pages": pages, "datasets": found, "total_s": sum(times),
+def _summary(times: list[float], sizes: list[int], found: int) -> dict:
+    return {"pages": len(times), "datasets": found, "total_s": sum(times),
             "median_ms": statistics.median(times) * 1000, "p95_ms": _p95(times) * 1000,
             "max_ms": max(times) * 1000, "kb_per_page": statistics.mean(sizes) / 1024,
             "page_ms": [round(t * 1000, 1) for t in times]}
 
 
-def run_variant(db: str, variant: str, size: int, page_size: int, crawls: int) -> dict:
-    ini = write_ini(db, variant, page_size)
-    if VARIANTS[variant][1]:
-        flush_cache()
-    server = Server(ini)
+def loadavg() -> str:
+    with open("/proc/loadavg", encoding="ascii") as stream:
+        return " ".join(stream.read().split()[:3])
+
+
+def run_variants(db: str, variants: list[str], size: int, page_size: int,
+                 crawls: int) -> list[dict]:
+    """All variants' servers at once; each page is asked of every variant in turn (the
+    order rotating from page to page), so that all variants see the same machine load
+    (the machine is shared)."""
+    servers, results = {}, {}
     try:
-        result = {"variant": variant, "rss_start_mb": rss_mb(server.process.pid),
-                  "crawls": []}
+        for variant in variants:
+            ini = write_ini(db, variant, page_size)
+            if VARIANTS[variant][1]:
+                flush_cache()
+            servers[variant] = Server(ini)
         pages = -(-size // page_size)
-        # Warm-up, untimed: an empty JSON-LD page past the end loads the profiles and
-        # templates (and never touches the Turtle cache).
-        server.get("/catalog.jsonld?page=%d" % (pages + 1000))
+        for variant, server in servers.items():
+            results[variant] = {"variant": variant, "crawls": [],
+                                "rss_start_mb": rss_mb(server.process.pid)}
+            # Warm-up, untimed: an empty JSON-LD page past the end loads the profiles
+            # and templates (and never touches the Turtle cache).
+            server.get("/catalog.jsonld?page=%d" % (pages + 1000))
         for number in range(crawls):
-            result["crawls"].append(crawl(server, pages))
-            result.setdefault("rss_after_first_crawl_mb", rss_mb(server.process.pid))
-        result["rss_end_mb"] = rss_mb(server.process.pid)
+            load_before = loadavg()
+            times = {v: [] for v in servers}
+            sizes = {v: [] for v in servers}
+            found = dict.fromkeys(servers, 0)
+            peak = {v: 0.0 for v in servers}
+            order = list(servers)
+            for page in range(1, pages + 1):
+                for variant in order[page % len(order):] + order[:page % len(order)]:
+                    started = time.perf_counter()
+                    body = servers[variant].get("/catalog.ttl?page=%d" % page)
+                    times[variant].append(time.perf_counter() - started)
+                    sizes[variant].append(len(body))
+                    found[variant] += len(re.findall(rb" a dcat:Dataset\b", body))
+                    peak[variant] = max(peak[variant], rss_mb(servers[variant].process.pid))
+            for variant, server in servers.items():
+                result = results[variant]
+                crawl_figures = _summary(times[variant], sizes[variant], found[variant])
+                crawl_figures.update(load_before=load_before, load_after=loadavg(),
+                                     rss_peak_mb=peak[variant])
+                result["crawls"].append(crawl_figures)
+                result.setdefault("rss_after_first_crawl_mb", rss_mb(server.process.pid))
+                result["rss_end_mb"] = rss_mb(server.process.pid)
     finally:
-        server.stop()
-    return result
+        for server in servers.values():
+            server.stop()
+    return [results[v] for v in variants if v in results]
 
 
 def prepare(db: str, size: int, reuse: bool) -> None:
@@ -196,32 +224,41 @@ def prepare(db: str, size: int, reuse: bool) -> None:
 
 
 def report(results: list[dict], size: int, page_size: int) -> None:
-    print("\n%d datasets, %d per page; times are client wall time per HTTP request" % (
-        size, page_size))
-    print("%-18s %5s %10s %8s %8s %8s %9s %7s %7s %7s" % (
+    print("\n%d datasets, %d per page; times are client wall time per HTTP request; "
+          "variants interleaved page by page" % (size, page_size))
+    print("%-18s %5s %8s %8s %8s %8s %9s %7s %7s %7s %7s  %s" % (
         "variant", "crawl", "datasets", "median", "p95", "max", "crawl s", "KB/pg",
-        "RSS0", "RSS1"))
+        "RSS0", "RSS1", "RSSmax", "load avg before -> after"))
     for r in results:
         for i, c in enumerate(r["crawls"], 1):
-            print("%-18s %5d %10d %6.0fms %6.0fms %6.0fms %9.2f %7.0f %6.0fM %6.0fM" % (
-                r["variant"], i, c["datasets"], c["median_ms"], c["p95_ms"], c["max_ms"],
-                c["total_s"], c["kb_per_page"], r["rss_start_mb"],
-                r["rss_after_first_crawl_mb"]))
+            print("%-18s %5d %8d %6.0fms %6.0fms %6.0fms %9.2f %7.0f %6.0fM %6.0fM %6.0fM"
+                  "  %s -> %s" % (
+                      r["variant"], i, c["datasets"], c["median_ms"], c["p95_ms"],
+                      c["max_ms"], c["total_s"], c["kb_per_page"], r["rss_start_mb"],
+                      r["rss_after_first_crawl_mb"], c["rss_peak_mb"], c["load_before"],
+                      c["load_after"]))
     by = {r["variant"]: r for r in results}
-    if "stock" in by and "provincial+cache" in by:
-        stock = by["stock"]["crawls"][0]
-        cold = by["provincial+cache"]["crawls"][0]
-        slower = [i + 1 for i, (a, b) in enumerate(zip(stock["page_ms"], cold["page_ms"]))
-                  if b > a]
-        print("pages where provincial+cache (cold) was slower than stock: %s" % (
-            slower or "none"))
-        if len(by["provincial+cache"]["crawls"]) > 1:
-            warm = by["provincial+cache"]["crawls"][1]
-            print("repeated crawl: stock %.2f s, provincial+cache %.2f s (%.1fx faster); "
-                  "cold provincial+cache %.2f s" % (
-                      by["stock"]["crawls"][-1]["total_s"], warm["total_s"],
-                      by["stock"]["crawls"][-1]["total_s"] / warm["total_s"],
-                      cold["total_s"]))
+    stock = by.get("stock")
+    for name in ("provincial", "provincial+cache"):
+        if stock is None or name not in by:
+            continue
+        for i, (a, b) in enumerate(zip(stock["crawls"], by[name]["crawls"]), 1):
+            slower = [n + 1 for n, (x, y) in enumerate(zip(a["page_ms"], b["page_ms"]))
+                      if y > x]
+            print("crawl %d: %s slower than stock on %d of %d pages%s; page 1: stock "
+                  "%.0f ms, %s %.0f ms" % (
+                      i, name, len(slower), len(a["page_ms"]),
+                      " (%s)" % ", ".join(map(str, slower[:20])) if slower else "",
+                      a["page_ms"][0], name, b["page_ms"][0]))
+    if stock is not None and "provincial+cache" in by and \
+            len(by["provincial+cache"]["crawls"]) > 1:
+        warm = by["provincial+cache"]["crawls"][1]
+        print("repeated crawl: stock %.2f s, provincial+cache %.2f s (%.1fx faster); "
+              "cold provincial+cache %.2f s, cold stock %.2f s" % (
+                  stock["crawls"][-1]["total_s"], warm["total_s"],
+                  stock["crawls"][-1]["total_s"] / warm["total_s"],
+                  by["provincial+cache"]["crawls"][0]["total_s"],
+                  stock["crawls"][0]["total_s"]))
 
 
 def main() -> None:
@@ -240,11 +277,10 @@ def main() -> None:
     args = parser.parse_args()
     print("== %d datasets: database %s" % (args.datasets, args.db), flush=True)
     prepare(args.db, args.datasets, args.reuse)
-    results = []
-    for variant in args.variants:
-        print("   crawling with %s ..." % variant, flush=True)
-        results.append(run_variant(args.db, variant, args.datasets, args.page_size,
-                                   args.crawls))
+    print("   crawling with %s (load average %s) ..." % (", ".join(args.variants),
+                                                          loadavg()), flush=True)
+    results = run_variants(args.db, args.variants, args.datasets, args.page_size,
+                           args.crawls)
     report(results, args.datasets, args.page_size)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as stream:

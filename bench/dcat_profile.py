@@ -4,6 +4,7 @@
     .venv/bin/python bench/dcat_profile.py                      # page 1, cold
     .venv/bin/python bench/dcat_profile.py --variant stock --page 1 --top 30
     .venv/bin/python bench/dcat_profile.py --requests 3         # page 1 three times
+    .venv/bin/python bench/dcat_profile.py --before 3 --page 4  # a cold page, orgs known
 
 Uses the database and inis of ``bench/dcat_bench.py`` (run it first: it creates
 ``ckan_dcat_bench`` and writes ``bench/out/ckan_dcat_bench-<variant>.ini``). One process:
@@ -29,6 +30,61 @@ sys.path.insert(0, HERE)
 import dcat_bench  # noqa: E402
 
 
+def parts(page: int) -> None:
+    """Best and median of 9 rounds of each part of building one page's graph."""
+    from ckanext.dcat.logic import _search_ckan_datasets
+    from ckanext.dcat.processors import RDFSerializer
+    from rdflib import Graph
+
+    from ckanext.provincialstats.dcat import turtle_writer
+    from ckanext.provincialstats.quality import dqv
+
+    datasets = _search_ckan_datasets({}, {"page": page})["results"]
+
+    def best(label, function, rounds=9):
+        times = []
+        for _ in range(rounds):  # CPU time of this process: the machine is shared
+            started = time.process_time()
+            function()
+            times.append(time.process_time() - started)
+        print("%-62s %7.3f s best, %7.3f s median CPU" % (label, min(times),
+                                                       sorted(times)[rounds // 2]))
+
+    def graphs(profiles, serialize=None, each=False, store="default", binds="rdflib"):
+        serializer = RDFSerializer(profiles=profiles)
+        for dataset in datasets:
+            if each:
+                serializer.g = Graph(store=store, bind_namespaces=binds)
+            serializer.graph_from_dataset(dataset)
+            if each and serialize:
+                serialize(serializer.g)
+        if not each and serialize:
+            serialize(serializer.g)
+
+    scores = dqv.bulk_values(datasets)
+    print("%d datasets of page %d" % (len(datasets), page))
+    best("bulk quality scores (dqv.bulk_values)", lambda: dqv.bulk_values(datasets))
+    best("stock: euro_dcat_ap_3 graphs, one graph",
+         lambda: graphs(["euro_dcat_ap_3"]))
+    best("stock: ... + rdflib Turtle serialisation",
+         lambda: graphs(["euro_dcat_ap_3"], lambda g: g.serialize(format="turtle")))
+    with dqv.prefetched(scores):
+        best("ours: euro_dcat_ap_3 graphs, one per dataset",
+             lambda: graphs(["euro_dcat_ap_3"], each=True))
+        best("ours: euro_dcat_ap_3 + provincialstats graphs, one per dataset",
+             lambda: graphs(["euro_dcat_ap_3", "provincialstats"], each=True))
+        best("ours: ... + turtle_writer",
+             lambda: graphs(["euro_dcat_ap_3", "provincialstats"],
+                            turtle_writer.serialize, each=True))
+        best("ours: ... SimpleMemory store",
+             lambda: graphs(["euro_dcat_ap_3", "provincialstats"],
+                            turtle_writer.serialize, each=True, store="SimpleMemory"))
+        best("ours: ... SimpleMemory store, core namespaces only",
+             lambda: graphs(["euro_dcat_ap_3", "provincialstats"],
+                            turtle_writer.serialize, each=True, store="SimpleMemory",
+                            binds="core"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--variant", default="provincial+cache",
@@ -37,7 +93,13 @@ def main() -> None:
     parser.add_argument("--page", type=int, default=1)
     parser.add_argument("--page-size", type=int, default=100)
     parser.add_argument("--requests", type=int, default=1)
+    parser.add_argument("--before", type=int, default=0, metavar="N",
+                        help="first ask pages 1..N, untimed (e.g. so that ckanext-dcat's "
+                             "process-wide organization cache is filled), then --page")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--parts", action="store_true",
+                        help="instead: time (no profiler) the parts of building the "
+                             "page's graph, 9 rounds each, best and median")
     parser.add_argument("--callees", metavar="REGEX",
                         help="also print what the functions matching REGEX call")
     args = parser.parse_args()
@@ -54,7 +116,13 @@ def main() -> None:
     client = flask_app.test_client()
     print("app built in %.2f s" % (time.perf_counter() - started))
     client.get("/catalog.jsonld?page=100000")  # the bench's warm-up
+    for page in range(1, args.before + 1):
+        client.get("/catalog.ttl?page=%d" % page)
     print("load average: %s" % " ".join(open("/proc/loadavg").read().split()[:3]))
+    if args.parts:
+        with flask_app.test_request_context("/catalog.ttl?page=%d" % args.page):
+            parts(args.page)
+        return
     for number in range(1, args.requests + 1):
         profile = cProfile.Profile()
         started = time.perf_counter()

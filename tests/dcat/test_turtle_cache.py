@@ -40,13 +40,18 @@ class TestTurtleCache:
         first, second = graph(app), graph(app)
         assert len(chunk_builds) == 3
         monkeypatch.setitem(ckan_config, TTL, 0)
-        whole = graph(app)  # rdflib's serializer over the page's graph
-        assert len(chunk_builds) == 3
-        with app.flask_app.test_request_context("/catalog.ttl"):
-            stock_path = rdflib.Graph().parse(  # ckanext-dcat's own action
-                data=call_action("dcat_catalog_show", format="ttl"), format="turtle")
-        for page in (first, second, whole):
-            assert isomorphic(page, stock_path)
+        uncached = graph(app)  # no cache: every chunk written again
+        assert len(chunk_builds) == 6
+        whole = rdflib.Graph().parse(  # rdflib's serializer over the page's graph
+            data=app.get("/catalog.rdf").body, format="xml")
+        stock_path = {}  # ckanext-dcat's own action, in the same request
+        for fmt, parser in (("ttl", "turtle"), ("rdf", "xml")):
+            with app.flask_app.test_request_context(f"/catalog.{fmt}"):
+                stock_path[fmt] = rdflib.Graph().parse(
+                    data=call_action("dcat_catalog_show", format=fmt), format=parser)
+        for page in (first, second, uncached):
+            assert isomorphic(page, stock_path["ttl"])
+        assert isomorphic(whole, stock_path["rdf"])
         if shacl.SHAPES.exists():
             assert shacl.results(second, "full_and_ranges") == []
 

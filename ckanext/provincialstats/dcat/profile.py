@@ -242,7 +242,7 @@ class ProvincialStatsProfile(RDFProfile):
             g.add((doc, RDF.type, DCT.LicenseDocument))
             g.add((doc, RDFS.label, Literal(dataset_dict.get("license_title")
                                             or dataset_dict["license_id"])))
-        for lang in g.objects(URIRef(resource_uri(resource)), DCT.language):
+        for lang in g.objects(ref, DCT.language):
             g.add((lang, RDF.type, DCT.LinguisticSystem))
         self._own_fields_out(resource, ref, fields.own_fields(resource=True))
 

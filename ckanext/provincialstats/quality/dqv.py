@@ -1,8 +1,9 @@
 """The quality score in the DCAT output, with the W3C Data Quality Vocabulary (DQV).
 
 Every dataset of type ``dataset`` gets one ``dqv:QualityMeasurement`` per published
-metric (``dqv:hasQualityMeasurement``; a blank node with ``dqv:computedOn`` the dataset,
-``dqv:isMeasurementOf`` the metric and ``dqv:value`` the points as ``xsd:integer``):
+metric (``dqv:hasQualityMeasurement``; a blank node with ``dqv:isMeasurementOf`` the
+metric and ``dqv:value`` the points as ``xsd:integer``; ``dqv:computedOn`` is left out,
+``dqv:hasQualityMeasurement`` already says which dataset it measures):
 
 =========================================  ===========================  =====
 metric (``{base}/vocab/quality/...``)      dimension                    max
@@ -142,12 +143,12 @@ def values_for(dataset: dict[str, Any]) -> dict[str, int] | None:
 def add_measurements(g: Graph, dataset_ref: URIRef, metric_values: dict[str, int]) -> None:
     """The dataset's ``dqv:hasQualityMeasurement`` nodes."""
     g.bind("dqv", DQV)
+    prefix = base_uri() + "/"
     for code, value in metric_values.items():
         node = BNode()
         g.add((dataset_ref, DQV.hasQualityMeasurement, node))
         g.add((node, RDF.type, DQV.QualityMeasurement))
-        g.add((node, DQV.computedOn, dataset_ref))
-        g.add((node, DQV.isMeasurementOf, term(code)))
+        g.add((node, DQV.isMeasurementOf, URIRef(prefix + code)))
         g.add((node, DQV.value, Literal(int(value), datatype=XSD.integer)))
 
 
