@@ -1,0 +1,124 @@
+"""No English left on the main Thai pages: every word in Latin letters that a visitor
+reads (text, placeholders, titles, labels for screen readers, alt text, the page title)
+is either a data value of the catalogue (titles, descriptions, names of the demo
+records: English is allowed there), or on a short allow-list of proper names,
+abbreviations and file formats."""
+import re
+
+import pytest
+from ckan.tests import factories
+from ckan.tests.helpers import call_action
+
+from tests.browser.test_dataset_form import PASSWORD, log_in
+from tests.logic.helpers import PLUGINS
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+    pytest.mark.ckan_config("ckan.locale_default", "th"),
+    pytest.mark.ckan_config("ckan.gravatar_default", "disabled"),
+    pytest.mark.usefixtures("clean_db"),
+]
+
+# Proper names, abbreviations and formats that Thai pages write in Latin letters.
+ALLOWED = {
+    "ckan", "api", "csv", "json", "xml", "rdf", "url", "as-is", "to-be", "iso", "th",
+    "gd-catalog", "gd", "catalog", "markdown", "facebook", "twitter", "open", "database",
+    "license", "odbl", "cdp", "english", "datastore", "email", "pdf", "html", "xls",
+    "xlsx", "doc", "docx", "zip", "geojson", "kml", "shp", "tsv", "txt", "jpeg", "png",
+    "wms", "wfs", "ods", "odt", "rss", "sparql", "turtle", "jsonld", "ttl",
+    # CKAN's plugin of that name, named in the "most downloaded" note
+    "tracking",
+    # the URL name hint's example: ทุเรียน romanised, and the letters allowed
+    "thurian", "thurian-chanthaburi", "a-z",
+}
+TEXT = """() => {
+  const out = [document.body.innerText, document.title];
+  document.body.querySelectorAll('[placeholder],[title],[aria-label],img[alt]').forEach((e) => {
+    if (e.closest('[hidden], .d-none') || e.closest('select')) return;
+    for (const a of ['placeholder', 'title', 'aria-label', 'alt']) {
+      if (e.getAttribute(a)) out.push(e.getAttribute(a));
+    }
+  });
+  return out.join('\\n');
+}"""
+WORD = re.compile(r"[A-Za-z][A-Za-z'_-]*[A-Za-z]")
+LINK = re.compile(r"https?://\S+|\S+@\S+|/\S*")
+
+
+def words(text):
+    return {w.lower().strip("'-_") for w in WORD.findall(LINK.sub(" ", text or ""))}
+
+
+def data_words():
+    """Every word of the catalogue's own records (they may be in English)."""
+    texts = []
+    for pkg in call_action("package_search", q="*:*", rows=1000,
+                           include_private=True)["results"]:
+        texts += [str(v) for v in pkg.values() if isinstance(v, (str, int))]
+        for res in pkg.get("resources", []):
+            texts += [str(v) for v in res.values() if isinstance(v, str)]
+        texts += [t["name"] for t in pkg.get("tags", [])]
+        texts += [str(pkg.get("organization") or "")]
+    for kind in ("organization_list", "group_list"):
+        for group in call_action(kind, all_fields=True):
+            texts += [str(v) for v in group.values() if isinstance(v, str)]
+    for user in call_action("user_list"):
+        texts += [user["name"], user.get("fullname") or "", user.get("about") or ""]
+    texts += [lic["title"] for lic in call_action("license_list")]
+    # The GD Catalog's own choice lists name some choices in English in Thai too
+    # (file formats such as Audio, NoSQL, Shapefile).
+    texts += [label for choice in _vocab_choices() for label in choice["label"].values()]
+    return set().union(*(words(t) for t in texts))
+
+
+def _vocab_choices():
+    import json
+    import pathlib
+
+    import ckanext.provincialstats.vocab as vocab_package
+    path = pathlib.Path(vocab_package.__file__).parent / "gdc_choices.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [c for vocab in data["vocabularies"].values() for c in vocab["choices"]
+            if isinstance(c.get("label"), dict)]
+
+
+def english_left(page, allowed):
+    """The English words left on the page, each with the line it is on."""
+    lines = page.evaluate(TEXT).split("\n")
+    left = {}
+    for line in lines:
+        for word in sorted(words(line) - allowed):
+            left.setdefault(word, line.strip()[:80])
+    return ["%s (%r)" % item for item in sorted(left.items())]
+
+
+def test_no_english_on_the_main_thai_pages(page, live_server, demo_catalogue):
+    resource = call_action("package_show", id="durian-chanthaburi")["resources"][0]
+    curator = factories.Sysadmin(password=PASSWORD, image_url="",
+                                 fullname="ผู้ดูแลระบบ", about="")
+    allowed = ALLOWED | data_words()
+    visitor_pages = [
+        "/", "/dataset/", "/dataset/?q=ทุเรียน&province=TH-22", "/dataset/durian-chanthaburi",
+        f"/dataset/durian-chanthaburi/resource/{resource['id']}", "/organization/",
+        "/organization/oae", "/province/", "/province/chanthaburi", "/strategic_issue/",
+        "/strategic_issue/chanthaburi-2566-2570-1", "/stats_chart/",
+        "/stats_chart/chart-chanthaburi-2566-2570", "/user/login", "/about",
+    ]
+    curator_pages = ["/dataset/new", "/dataset/edit/durian-chanthaburi",
+                     f"/dataset/durian-chanthaburi/resource/{resource['id']}",
+                     f"/dataset/durian-chanthaburi/resource/{resource['id']}/edit"]
+    found = {}
+    for path in visitor_pages:
+        assert page.goto(live_server(path)).status == 200, path
+        left = english_left(page, allowed)
+        if left:
+            found[path] = left
+    log_in(page, live_server, curator)
+    allowed |= data_words()
+    for path in curator_pages:
+        assert page.goto(live_server(path)).status == 200, path
+        left = english_left(page, allowed)
+        if left:
+            found["(curator) " + path] = left
+    assert found == {}, "English on Thai pages:\n" + "\n".join(
+        f"{path}: {'; '.join(left)}" for path, left in found.items())
