@@ -463,7 +463,9 @@ def _merge_resources(existing, new):
 
 
 def _update(package, dataset, withdrawn):
-    context = _site_context()
+    from ckanext.provincialstats.harvest.provenance import PIPELINE_FLAG
+    # the record decides the provenance extras (an unmapped value may be gone)
+    context = dict(_site_context(), **{PIPELINE_FLAG: True})
     current = tk.get_action("package_show")(dict(context), {"id": package.id})
     data = dict(dataset)
     data["id"] = package.id

@@ -26,14 +26,16 @@ class _ProvincialHarvester(p.SingletonPlugin):
         return original_url(self.SOURCE, harvest_object_id)
 
     def get_actions(self):
-        # harvest_jobs_run checks for stalled jobs first: chained once, by the first of
-        # this extension's harvesters that is enabled
+        # chained once, by the first of this extension's harvesters that is enabled:
+        # harvest_jobs_run checks for stalled jobs first; package_update keeps the
+        # harvest provenance extras through a curator's edit
         ours = [h for h in p.PluginImplementations(IHarvester)
                 if isinstance(h, _ProvincialHarvester)]
         if not ours or ours[0] is not self:
             return {}
         from ckanext.provincialstats.harvest.progress import harvest_jobs_run
-        return {"harvest_jobs_run": harvest_jobs_run}
+        from ckanext.provincialstats.harvest.provenance import package_update
+        return {"harvest_jobs_run": harvest_jobs_run, "package_update": package_update}
 
     def gather_stage(self, harvest_job):
         from ckanext.provincialstats.harvest.pipeline import gather
