@@ -381,7 +381,7 @@ def measure(ini: str, runs: int, only: Optional[list[str]] = None) -> dict:
             # warm-up run computes and stores it)
             for key in redis.scan_iter(cache.PREFIX + "*"):
                 redis.delete(key)
-            tk.config["ckanext.provincialstats.search.cache_ttl"] = 600
+            tk.config["ckanext.provincialstats.search.cache_ttl"] = 300
             cached = _time_query(tk, action, params, runs)
             model.Session.rollback()
             if "error" not in cached:

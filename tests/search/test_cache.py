@@ -32,6 +32,7 @@ def searches_run():
         event.remove(model.meta.engine, "before_cursor_execute", record)
 
 
+@pytest.mark.ckan_config("ckanext.provincialstats.search.cache_min_ms", "0")
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 class TestSearchCache:
     @pytest.fixture
@@ -92,6 +93,14 @@ class TestSearchCache:
 
     @pytest.mark.ckan_config("ckanext.provincialstats.search.cache_ttl", "0")
     def test_a_ttl_of_zero_turns_it_off(self, catalogue):
+        with searches_run() as ran:
+            call_action("package_search", q="rice")
+            call_action("package_search", q="rice")
+        assert ran() == 2
+
+    def test_a_search_quicker_than_cache_min_ms_is_not_stored(self, catalogue, ckan_config,
+                                                               monkeypatch):
+        monkeypatch.setitem(ckan_config, "ckanext.provincialstats.search.cache_min_ms", 60000)
         with searches_run() as ran:
             call_action("package_search", q="rice")
             call_action("package_search", q="rice")

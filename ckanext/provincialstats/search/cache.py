@@ -14,10 +14,12 @@ changes exactly when what a search can see changes.  A search reads the generati
 the data it was computed from, so a cached answer is never older than the index.  The
 documents of the page are still read live from the index table.
 
-Entries also expire after ``ckanext.provincialstats.search.cache_ttl`` seconds (0 turns
-the cache off), which bounds what a write made outside the backend (by hand, in SQL)
-could leave stale.  When Redis is unreachable, or the state table has not been created
-yet (``ckan db upgrade -p provincialstats_search``), searches simply run uncached.
+Only answers that took ``cache_min_ms`` or more to compute are stored (the facet
+counts over many matches; a cheap search is not worth a Redis entry).  Entries expire
+after ``ckanext.provincialstats.search.cache_ttl`` seconds (0 turns the cache off),
+which bounds what a write made outside the backend (by hand, in SQL) could leave stale.
+When Redis is unreachable, or the state table has not been created yet (``ckan db
+upgrade -p provincialstats_search``), searches simply run uncached.
 """
 from __future__ import annotations
 
@@ -41,6 +43,13 @@ EXISTS = sa.text("SELECT to_regclass(:table) IS NOT NULL")
 
 def ttl() -> int:
     return max(0, tk.config.get("ckanext.provincialstats.search.cache_ttl"))
+
+
+def min_ms() -> int:
+    """Only answers that took at least this long to compute are stored: cheap searches
+    gain nothing from Redis, and a crawler's stream of distinct cheap searches then
+    fills no memory."""
+    return max(0, tk.config.get("ckanext.provincialstats.search.cache_min_ms"))
 
 
 def _table_exists(conn: Any) -> bool:
