@@ -106,8 +106,8 @@ def rss_mb(pid: int) -> float:
 
 
 class Server:
-    def __init__(self, ini: str):
-        self.port = free_port()
+    def __init__(self, ini: str, port: int | None = None):
+        self.port = port or free_port()
         self.log = open(ini + ".log", "w")
         self.process = subprocess.Popen(
             [CKAN, "-c", ini, "run", "-H", "127.0.0.1", "-p", str(self.port), "-r"],
