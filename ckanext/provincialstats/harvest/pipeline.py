@@ -35,6 +35,7 @@ import uuid
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan.lib.munge import munge_title_to_name
 from ckan.lib.redis import connect_to_redis
 
@@ -370,6 +371,9 @@ def _record_lock(obj):
 
 def import_(kind, obj):
     """The import stage: True (created or updated), "unchanged", or False (error)."""
+    if tk.config.get("ckanext.provincialstats.harvest.asynchronous_commit"):
+        # for this connection (the consumer's) from now on: see the option's description
+        model.Session.execute(sa.text("SET synchronous_commit TO OFF"))
     with _record_lock(obj):
         model.Session.refresh(obj)
         if obj.current:  # delivered twice: the other delivery imported it
