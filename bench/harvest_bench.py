@@ -1,30 +1,42 @@
-"""Harvest benchmark: stock ``ckan`` harvester vs ``provincialstats_ckan`` (prints
-figures; not a test).
+"""Harvest benchmark: this extension's harvesters side by side with the stock ones
+(prints figures; not a test).
 
-    .venv/bin/python bench/harvest_bench.py --datasets 200          # quick check
-    .venv/bin/python bench/harvest_bench.py                         # 2,000 datasets
+    .venv/bin/python bench/harvest_bench.py --datasets 30          # quick check
+    .venv/bin/python bench/harvest_bench.py                        # 2,000 datasets
 
-A real second CKAN is the source: the same virtualenv, its own database
-(``ckan_hbench_src``), served by ``ckan run`` on another loopback port (``--port``),
-holding ``--datasets`` GD Catalog datasets (Thai titles naming provinces, one CSV
-resource each). The harvesting CKAN has its own database (``ckan_hbench_dst``), reset
-for each harvester. Both databases are created when missing (as the ``postgres`` user,
-through ``runuser``: run as root) and wiped at every run of the bench: never point them
-at a database you care about.
+Sources, both on loopback:
+
+- CKAN: a real second CKAN (the same virtualenv, its own database ``ckan_hbench_src``,
+  served by ``ckan run`` on ``--port``) holding ``--datasets`` GD Catalog datasets (Thai
+  titles naming provinces, one CSV resource each), for ``ckan`` (ckanext-harvest's) and
+  ``provincialstats_ckan``;
+- DCAT: a plain DCAT-AP Turtle feed of as many datasets (``bench/harvest_feed.py``,
+  served by ``python -m http.server`` on ``--feed-port``), for ``dcat_rdf``
+  (ckanext-dcat's) and ``provincialstats_dcat``. ``dcat_rdf`` into this site's GD
+  Catalog schema imports nothing (every record fails validation); ``dcat_rdf@dcat_ap_full``
+  runs it on a site whose dataset schema is ckanext-dcat's own ``dcat_ap_full``, so its
+  speed can be compared.
+
+The harvesting CKAN has its own database (``ckan_hbench_dst``), reset for each harvester.
+Both databases are created when missing (as the ``postgres`` user, through ``runuser``:
+run as root) and wiped at every run of the bench: never point them at a database you
+care about.
 
 For each harvester, three jobs run through the real queues (Redis db ``--redis-db``):
 one gather consumer and ``--fetch-consumers`` fetch consumers (separate processes, like
-``make run``), the job created with ``harvest_job_create`` and finished by
-``harvest_jobs_run`` polled every 0.5 s:
+``make run``, started before the job and ready: waiting on their queue), the job created
+with ``harvest_job_create`` and finished by ``harvest_jobs_run`` polled every 0.5 s:
 
-1. first harvest of an empty catalogue: datasets/s;
+1. first harvest of an empty catalogue: datasets imported per second;
 2. the same again with nothing changed: time (and % of the first), datasets written
    (``metadata_modified`` moved), new activity rows, harvest objects created;
 3. after ``--changed-percent`` of the source datasets were edited: the same figures.
 
-Peak memory is the largest ``VmHWM`` (peak resident set) of the consumer processes,
-read from ``/proc`` before they are stopped. The job time is ckanext-harvest's own
-``finished - created`` of the job.
+Also printed: new PostgreSQL sessions on the harvesting database during the job
+(``pg_stat_database.sessions``); peak memory, the largest ``VmHWM`` (peak resident set)
+of the consumer processes, read from ``/proc`` before they are stopped; the machine's
+1-minute load average during the job (mean/max; the machine is shared). The job time is
+ckanext-harvest's own ``finished - created`` of the job.
 """
 from __future__ import annotations
 
@@ -39,12 +51,22 @@ import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harvest_feed  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CKAN = os.path.join(ROOT, ".venv", "bin", "ckan")
 PY = os.path.join(ROOT, ".venv", "bin", "python")
 BASE = "activity provincialstats_search provincialstats scheming_datasets scheming_groups"
 SRC_PLUGINS = BASE
-DST_PLUGINS = BASE + " harvest ckan_harvester provincialstats_ckan"
+DST_PLUGINS = BASE + (" dcat harvest ckan_harvester provincialstats_ckan dcat_rdf_harvester"
+                      " provincialstats_dcat")
+# The harvesting site's schema for a harvester written ``kind@schema`` (ckanext-dcat's
+# own schemas: the stock dcat_rdf harvester imports nothing into the GD Catalog schema).
+OTHER_SCHEMAS = {"dcat_ap_full": "ckanext.dcat.schemas:dcat_ap_full.yaml"}
+FEED_DEFAULTS = {"data_category": "ข้อมูลสาธารณะ", "data_type": "ข้อมูลสถิติ",
+                 "data_source": "หน่วยงานต้นทาง", "maintainer": "กลุ่มสถิติ",
+                 "maintainer_email": "stat@example.go.th", "license_id": "Open Data Common"}
 DB_URL = "postgresql://ckan_default:pass@localhost/{}"
 PROVINCES = [("จันทบุรี", "TH-22"), ("ลพบุรี", "TH-16"), ("ปทุมธานี", "TH-13"),
              ("Chiang Mai", "TH-50"), ("ขอนแก่น", "TH-40"), ("Songkhla", "TH-90")]
@@ -54,7 +76,7 @@ TOPICS = ["ผลผลิตทุเรียน", "ประชากรก�
 
 # ---------------------------------------------------------------- set-up
 
-def _ini(path, db, plugins, redis_db, site_url):
+def _ini(path, db, plugins, redis_db, site_url, schema=None):
     """A configuration for the bench from the project's test.ini."""
     with open(os.path.join(ROOT, "test.ini"), encoding="utf-8") as f:
         text = f.read()
@@ -68,6 +90,11 @@ def _ini(path, db, plugins, redis_db, site_url):
     text = re.sub(r"(?m)^ckan\.site_url = .*$", f"ckan.site_url = {site_url}", text)
     text = re.sub(r"(?m)^testing = .*$", "testing = false", text)
     text = re.sub(r"(?m)^WTF_CSRF_ENABLED = .*$", "WTF_CSRF_ENABLED = false", text)
+    if schema:
+        text = re.sub(r"(?m)^scheming\.dataset_schemas = .*$",
+                      f"scheming.dataset_schemas = {schema}", text)
+        text = text.replace("[app:main]\n", "[app:main]\nckanext.dcat.rdf.profiles = "
+                            "euro_dcat_ap_2 euro_dcat_ap_scheming\n", 1)
     text = text.replace("[logger_ckan]\nqualname = ckan\nhandlers =\nlevel = INFO",
                         "[logger_ckan]\nqualname = ckan\nhandlers =\nlevel = WARN")
     text = text.replace("[logger_ckanext]\nqualname = ckanext\nhandlers =\nlevel = INFO",
@@ -171,14 +198,21 @@ def change(ini, percent, round_):
 
 
 def setup_target(ini, kind, source_url):
+    """The receiving organization and the harvest source (the configuration each
+    harvester needs for this source: ours name the organization, the DCAT one the
+    defaults of the GD Catalog fields a plain feed lacks)."""
     app = _app(ini)
     with app._wsgi_app.test_request_context():
         import ckan.plugins.toolkit as tk
         context = _site_context()
         tk.get_action("organization_create")(dict(context), {
             "name": "receiving-office", "title": "สำนักงานสถิติจังหวัด"})
-        config = {"receiving_organization": "receiving-office"} if kind == "provincialstats_ckan" \
-            else {}
+        config = {
+            "provincialstats_ckan": {"receiving_organization": "receiving-office"},
+            "provincialstats_dcat": {"receiving_organization": "receiving-office",
+                                     "defaults": FEED_DEFAULTS},
+            "dcat_rdf": {"rdf_format": "text/turtle"},
+        }.get(kind, {})
         source = tk.get_action("harvest_source_create")(dict(context), {
             "name": f"bench-{kind}".replace("_", "-"), "title": f"bench {kind}",
             "url": source_url, "source_type": kind, "owner_org": "receiving-office",
@@ -200,6 +234,11 @@ def _counts(model):
     }
 
 
+def _load():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
 def run_job(ini, source_id, timeout):
     """Create a job (sent to the gather queue), wait until harvest_jobs_run finishes it."""
     import datetime
@@ -214,8 +253,10 @@ def run_job(ini, source_id, timeout):
             "source_id": source_id, "run": True})
         deadline = time.time() + timeout
         last_run = time.time()
+        loads = [_load()]
         while True:
             time.sleep(0.5)
+            loads.append(_load())
             model.Session.remove()
             obj = HarvestJob.get(job["id"])
             pending = model.Session.query(HarvestObject).filter(
@@ -257,6 +298,8 @@ def run_job(ini, source_id, timeout):
             "report": {str(k): v for k, v in statuses.items()},
             "gather_errors": gather_errors,
             "object_errors": object_errors,
+            # 1-minute load average of the machine (shared with other work) during the job
+            "load_max": max(loads), "load_mean": sum(loads) / len(loads),
         }))
 
 
@@ -273,18 +316,33 @@ def _peak_mb(pid):
     return 0.0
 
 
+def _waiting_consumers(redis_db):
+    """Clients blocked in BLPOP on the queues' Redis db: consumers that are ready."""
+    import redis
+    clients = redis.Redis(port=6379, db=redis_db).client_list()
+    return sum(1 for c in clients if c.get("cmd") == "blpop" and int(c.get("db", -1)) == redis_db)
+
+
 class Consumers:
-    def __init__(self, ini, fetchers, logdir):
+    def __init__(self, ini, fetchers, logdir, redis_db):
         self.ini, self.fetchers, self.logdir = ini, fetchers, logdir
+        self.redis_db = redis_db
         self.procs = []
 
     def __enter__(self):
         kinds = ["gather-consumer"] + ["fetch-consumer"] * self.fetchers
+        before = _waiting_consumers(self.redis_db)
         for n, kind in enumerate(kinds):
             log = open(os.path.join(self.logdir, f"{kind}-{n}.log"), "a")
             self.procs.append(subprocess.Popen([CKAN, "-c", self.ini, "harvester", kind],
                                                stdout=log, stderr=subprocess.STDOUT))
-        time.sleep(4)  # CKAN start-up
+        # CKAN's start-up (10 s and more on a loaded machine) is not the job's time:
+        # the job is created once every consumer waits on its queue
+        deadline = time.time() + 180
+        while _waiting_consumers(self.redis_db) < before + len(kinds):
+            if time.time() > deadline:
+                sys.exit("the harvest consumers did not start within 180 s")
+            time.sleep(0.5)
         return self
 
     def peak_mb(self):
@@ -324,79 +382,115 @@ def main():
                         help="fetch consumer processes (default 2: both cores)")
     parser.add_argument("--port", type=int, default=5091, help="port of the source CKAN")
     parser.add_argument("--redis-db", type=int, default=14, help="Redis db of the queues")
-    parser.add_argument("--harvesters", default="ckan,provincialstats_ckan",
-                        help="comma-separated harvester types to compare")
+    parser.add_argument("--feed-port", type=int, default=5094,
+                        help="port of the loopback server of the DCAT feed")
+    parser.add_argument("--harvesters",
+                        default="provincialstats_ckan,ckan,provincialstats_dcat,"
+                                "dcat_rdf@dcat_ap_full,dcat_rdf",
+                        help="comma-separated harvester types to compare; kind@schema runs "
+                             "it on a site with that schema (dcat_ap_full: ckanext-dcat's)")
     parser.add_argument("--timeout", type=int, default=3600,
                         help="seconds to wait for one job")
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="harvest-bench-")
     site = f"http://127.0.0.1:{args.port}"
+    feed_dir = os.path.join(workdir, "feed")
+    feed_url = f"http://127.0.0.1:{args.feed_port}/{harvest_feed.FILE}"
     src_ini = _ini(os.path.join(workdir, "src.ini"), "ckan_hbench_src", SRC_PLUGINS,
                    args.redis_db, site)
-    dst_ini = _ini(os.path.join(workdir, "dst.ini"), "ckan_hbench_dst", DST_PLUGINS,
-                   args.redis_db, "http://127.0.0.1:5092")
     for db in ("ckan_hbench_src", "ckan_hbench_dst"):
         _ensure_db(db)
-    print(f"work dir {workdir}; source CKAN {site}", flush=True)
+    print(f"work dir {workdir}; source CKAN {site}; DCAT feed {feed_url}", flush=True)
+    print(f"load average at the start: {_load_text()}", flush=True)
     _fresh_db(src_ini)
     made = _child("--populate", src_ini, str(args.datasets))
     print(f"source: {made['datasets']} datasets created in {made['seconds']:.0f} s",
           flush=True)
+    harvest_feed.write(feed_dir, args.datasets)
     server_log = open(os.path.join(workdir, "source-server.log"), "w")
-    server = subprocess.Popen([CKAN, "-c", src_ini, "run", "-H", "127.0.0.1", "-p",
-                               str(args.port), "-t", "-r"],
-                              stdout=server_log, stderr=subprocess.STDOUT)
+    servers = [
+        subprocess.Popen([CKAN, "-c", src_ini, "run", "-H", "127.0.0.1", "-p",
+                          str(args.port), "-t", "-r"],
+                         stdout=server_log, stderr=subprocess.STDOUT),
+        subprocess.Popen([PY, "-m", "http.server", str(args.feed_port), "--bind",
+                          "127.0.0.1", "--directory", feed_dir],
+                         stdout=server_log, stderr=subprocess.STDOUT)]
     results = {}
+    step = max(1, round(100 / args.changed_percent))
     try:
         _wait_http(site + "/api/3/action/status_show")
-        for round_, kind in enumerate(args.harvesters.split(",")):
+        _wait_http(feed_url)
+        for round_, spec in enumerate(args.harvesters.split(",")):
+            kind, _, schema = spec.partition("@")
+            dst_ini = _ini(os.path.join(workdir, f"dst-{round_}.ini"), "ckan_hbench_dst",
+                           DST_PLUGINS, args.redis_db, "http://127.0.0.1:5092",
+                           schema=OTHER_SCHEMAS[schema] if schema else None)
+            is_feed = "dcat" in kind
+            if is_feed:
+                harvest_feed.write(feed_dir, args.datasets)
             _fresh_db(dst_ini)
             _ckan(dst_ini, "harvester", "purge-queues")
-            source_id = _child("--setup-target", dst_ini, kind, site)["source_id"]
+            source_id = _child("--setup-target", dst_ini, kind,
+                               feed_url if is_feed else site)["source_id"]
             rows = []
             for phase in ("first", "unchanged", "changed"):
                 if phase == "changed":
-                    changed = _child("--change", src_ini, str(args.changed_percent),
-                                     f"{round_}")["changed"]
-                with Consumers(dst_ini, args.fetch_consumers, workdir) as consumers:
+                    changed = (harvest_feed.write(feed_dir, args.datasets, round_, step)
+                               if is_feed else
+                               _child("--change", src_ini, str(args.changed_percent),
+                                      f"{round_}")["changed"])
+                with Consumers(dst_ini, args.fetch_consumers, workdir,
+                               args.redis_db) as consumers:
                     row = _child("--run-job", dst_ini, source_id, str(args.timeout))
                 row["peak_mb"] = consumers.peak
                 row["phase"] = phase
                 if phase == "changed":
                     row["changed_at_source"] = changed
                 rows.append(row)
-                print(f"{kind} {phase}: {json.dumps(row, ensure_ascii=False)}", flush=True)
-            results[kind] = rows
+                print(f"{spec} {phase}: {json.dumps(row, ensure_ascii=False)}", flush=True)
+            results[spec] = rows
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    print(f"load average at the end: {_load_text()}")
     _report(results, args)
 
 
+def _load_text():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3]) + f" (1, 5, 15 min; {os.cpu_count()} cores)"
+
+
 def _report(results, args):
-    print(f"\nHarvest of a CKAN with {args.datasets} datasets, {args.fetch_consumers} fetch "
-          f"consumer(s) + 1 gather consumer, {os.cpu_count()} cores")
-    print(f"{'harvester':22} {'run':10} {'seconds':>8} {'ds/s':>7} {'% first':>8} "
-          f"{'written':>8} {'activities':>10} {'objects':>8} {'datasets':>8} "
-          f"{'peak MB':>8}  report")
+    print(f"\nHarvest of a {args.datasets}-dataset CKAN (ckan kinds) and a {args.datasets}-"
+          f"dataset DCAT feed (dcat kinds), {args.fetch_consumers} fetch consumer(s) + 1 "
+          f"gather consumer, {os.cpu_count()} cores shared with other work (load: 1-minute "
+          "load average during the job, mean/max)")
+    print(f"{'harvester':28} {'run':9} {'seconds':>8} {'ds/s':>6} {'% first':>7} "
+          f"{'written':>7} {'activ.':>6} {'objects':>7} {'datasets':>8} {'sessions':>8} "
+          f"{'peak MB':>7} {'load':>9}  report")
     for kind, rows in results.items():
         first = rows[0]["seconds"] or 1
         for row in rows:
-            rate = (args.datasets / row["seconds"]) if row["phase"] == "first" and \
+            # first run: datasets imported per second (0 when the harvester imported none)
+            rate = (row["datasets"] / row["seconds"]) if row["phase"] == "first" and \
                 row["seconds"] else None
-            print(f"{kind:22} {row['phase']:10} {row['seconds']:8.1f} "
-                  f"{(f'{rate:.1f}' if rate else '-'):>7} "
-                  f"{100 * row['seconds'] / first:7.0f}% {row['written']:8d} "
-                  f"{row['new_activities']:10d} {row['new_objects']:8d} "
-                  f"{row['datasets']:8d} {row['peak_mb']:8.0f}  {row['report']}")
+            load = f"{row['load_mean']:.1f}/{row['load_max']:.1f}"
+            print(f"{kind:28} {row['phase']:9} {row['seconds']:8.1f} "
+                  f"{(f'{rate:.1f}' if rate is not None else '-'):>6} "
+                  f"{100 * row['seconds'] / first:6.0f}% {row['written']:7d} "
+                  f"{row['new_activities']:6d} {row['new_objects']:7d} "
+                  f"{row['datasets']:8d} {row['new_db_sessions']:8d} {row['peak_mb']:7.0f} "
+                  f"{load:>9}  {row['report']}")
             if row["gather_errors"]:
-                print(f"{'':33} gather errors: {row['gather_errors']}")
+                print(f"{'':38} gather errors: {row['gather_errors']}")
             if row.get("object_errors"):
-                print(f"{'':33} record errors (first kinds): {row['object_errors']}")
+                print(f"{'':38} record errors (first kinds): {row['object_errors']}")
 
 
 if __name__ == "__main__":

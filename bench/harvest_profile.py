@@ -212,6 +212,9 @@ def main():
                         help="also print the slowest functions whose path matches this regex")
     parser.add_argument("--sql", type=int, default=25,
                         help="SQL statements to print (the most frequent)")
+    parser.add_argument("--synchronous-commit", action="store_true",
+                        help="the import waits for each commit's WAL flush "
+                             "(ckanext.provincialstats.harvest.asynchronous_commit = false)")
     parser.add_argument("--keep-db", action="store_true",
                         help="do not wipe the database first (it must be set up)")
     args = parser.parse_args()
@@ -221,6 +224,11 @@ def main():
                   "http://127.0.0.1:5093")
     with open(ini, encoding="utf-8") as f:
         text = f.read()
+    if args.synchronous_commit:
+        text = text.replace("[app:main]\n", "[app:main]\n"
+                            "ckanext.provincialstats.harvest.asynchronous_commit = false\n", 1)
+        with open(ini, "w", encoding="utf-8") as f:
+            f.write(text)
     if "allow_private_urls = true" not in text:
         sys.exit("the test.ini this is made from must allow loopback harvest sources")
     if not args.keep_db:
