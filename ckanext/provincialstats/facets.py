@@ -16,6 +16,9 @@ from ckanext.provincialstats.logic.labels import label_text, language, schema_fi
 # Facets in the order shown; the extension's fields first.
 FIELDS = ("province", "strategic_issue", "stat_sector", "organization", "data_type",
           "res_format", "official_statistics", "tags", "license_id")
+# An official statistics chart has a province and an organization, none of the other
+# fields: their facets would only say "none found".
+TYPE_FIELDS = {"stats_chart": ("province", "organization")}
 # The extension's facet fields whose title comes from the dataset schema.
 SCHEMA_FIELDS = ("province", "strategic_issue", "stat_sector", "data_type",
                  "official_statistics")
@@ -26,13 +29,16 @@ def _dataset_schema() -> dict[str, Any]:
     return scheming_get_dataset_schema("dataset") or {}
 
 
-def facet_titles(facets_dict: "OrderedDict[str, Any]") -> "OrderedDict[str, Any]":
+def facet_titles(facets_dict: "OrderedDict[str, Any]",
+                 package_type: str = "dataset") -> "OrderedDict[str, Any]":
     """IFacets: the extension's facets added with their schema labels; CKAN's own ones
-    kept (``groups`` left out: provinces and strategic issues are fields here)."""
+    kept (``groups`` left out: provinces and strategic issues are fields here). A
+    record type of the extension (``TYPE_FIELDS``) gets only the facets of its fields."""
     schema = _dataset_schema()
     stock = dict(facets_dict)
     facets_dict.clear()
-    for name in FIELDS:
+    only = TYPE_FIELDS.get(package_type)
+    for name in only or FIELDS:
         if name in SCHEMA_FIELDS:
             field = schema_field(schema, name)
             if field:
@@ -42,7 +48,7 @@ def facet_titles(facets_dict: "OrderedDict[str, Any]") -> "OrderedDict[str, Any]
         elif name in stock:
             facets_dict[name] = _ckan_titles()[name]
     for name, title in stock.items():
-        if name not in facets_dict and name != "groups":
+        if name not in facets_dict and name != "groups" and not only:
             facets_dict[name] = title
     return facets_dict
 

@@ -95,7 +95,7 @@ class ProvincialStatsPlugin(p.SingletonPlugin, DefaultTranslation):
     # IFacets (the extension's fields with schema labels, on every dataset list)
     def dataset_facets(self, facets_dict, package_type):
         from ckanext.provincialstats.facets import facet_titles
-        return facet_titles(facets_dict)
+        return facet_titles(facets_dict, package_type)
 
     def group_facets(self, facets_dict, group_type, package_type):
         from ckanext.provincialstats.facets import facet_titles

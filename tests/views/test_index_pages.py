@@ -1,0 +1,37 @@
+"""The index pages of the extension (provinces, strategic issues, official statistics
+charts): titles, breadcrumbs, and only the facets a chart has."""
+import pytest
+from ckan.tests.helpers import call_action
+
+from tests.logic.helpers import PLUGINS, pilot_provinces, strategic_issue
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestIndexPages:
+    def test_province_and_issue_indexes(self, app):
+        pilot_provinces()
+        issue = strategic_issue("TH-22", 1)
+        page = app.get("/en/province/").body
+        assert "<title>Provinces" in page and '<h1 class="heading">Provinces</h1>' in page
+        assert 'aria-current="page">Provinces</a>' in page
+        assert "All 77 provinces by region" in page
+        page = app.get("/en/strategic_issue/").body
+        assert '<h1 class="heading">Strategic issues</h1>' in page
+        assert "<title>Strategic issues" in page
+        assert issue["title_en"] in page and "/en/province/chanthaburi" in page
+
+    def test_chart_list_is_titled_by_type_and_has_only_chart_facets(self, app):
+        pilot = pilot_provinces()
+        call_action("package_create", type="stats_chart", name="chart-22", title="ผังสถิติ",
+                    province="TH-22", plan_period="2566-2570",
+                    owner_org=pilot["TH-22"]["org"], chart_items=[])
+        page = app.get("/en/stats_chart/").body
+        assert "Stats_Chart" not in page
+        assert "<title>Official statistics charts" in page
+        filters = page.split('class="filters"')[1].split("</aside>")[0]
+        assert "Province" in filters and "Organizations" in filters
+        for other in ("Data Type", "Statistical sector", "Formats", "Tags"):
+            assert other not in filters, other
+        chart = app.get("/en/stats_chart/chart-22").body
+        assert "Stats_Chart" not in chart and "Official statistics chart - " in chart
