@@ -35,3 +35,19 @@ class TestIndexPages:
             assert other not in filters, other
         chart = app.get("/en/stats_chart/chart-22").body
         assert "Stats_Chart" not in chart and "Official statistics chart - " in chart
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+def test_resource_page_sidebar_has_resources_and_social_links_not_a_table_row(app):
+    from tests.schemas.test_dataset import statistical
+    dataset = call_action("package_create", **statistical(name="side"))
+    res = call_action("resource_create", package_id=dataset["id"], name="a",
+                      url="http://example.com/a.csv")
+    body = app.get(f"/en/dataset/side/resource/{res['id']}").body
+    sidebar = body.split('class="secondary')[1].split("</aside>")[0]
+    assert "<tr" not in sidebar
+    assert "Resources" in sidebar and "Social" in sidebar
+    # the licence is still in the table of the resource's information
+    main = body.split('role="main"')[1]
+    assert "License" in main and "Open Data Common" in main
