@@ -92,7 +92,11 @@ def english_left(page, allowed):
     return ["%s (%r)" % item for item in sorted(left.items())]
 
 
-def test_no_english_on_the_main_thai_pages(page, live_server, demo_catalogue):
+# Pages no other browser test takes a picture of: screenshots (desktop and phone).
+SHOTS = {"/user/login": "login-th", "/about": "about-th", "/organization/": "organizations-th"}
+
+
+def test_no_english_on_the_main_thai_pages(page, live_server, demo_catalogue, shoot):
     resource = call_action("package_show", id="durian-chanthaburi")["resources"][0]
     curator = factories.Sysadmin(password=PASSWORD, image_url="",
                                  fullname="ผู้ดูแลระบบ", about="")
@@ -113,6 +117,10 @@ def test_no_english_on_the_main_thai_pages(page, live_server, demo_catalogue):
         left = english_left(page, allowed)
         if left:
             found[path] = left
+        if path in SHOTS:
+            shoot(page, SHOTS[path])
+        elif "/resource/" in path:
+            shoot(page, "resource-th")
     log_in(page, live_server, curator)
     allowed |= data_words()
     for path in curator_pages:
