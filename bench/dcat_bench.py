@@ -57,7 +57,8 @@ VARIANTS = {
 }
 
 
-def write_ini(db: str, variant: str, page_size: int) -> str:
+def write_ini(db: str, variant: str, page_size: int, redis_db: int = REDIS_DB,
+              suffix: str = "") -> str:
     profiles, ttl = VARIANTS[variant]
     base = search_bench.write_ini(db)
     with open(base, encoding="utf-8") as stream:
@@ -67,7 +68,7 @@ def write_ini(db: str, variant: str, page_size: int) -> str:
         if line.startswith("ckan.plugins"):
             line = "ckan.plugins = " + PLUGINS
         elif line.startswith("ckan.redis.url"):
-            line = "ckan.redis.url = redis://localhost:6379/%d" % REDIS_DB
+            line = "ckan.redis.url = redis://localhost:6379/%d" % redis_db
         elif line.startswith("ckanext.dcat."):
             continue
         out.append(line)
@@ -75,16 +76,16 @@ def write_ini(db: str, variant: str, page_size: int) -> str:
             out += ["ckanext.dcat.rdf.profiles = " + profiles,
                     "ckanext.dcat.datasets_per_page = %d" % page_size,
                     "ckanext.provincialstats.dcat.cache_ttl = %d" % ttl]
-    path = os.path.join(OUT, "%s-%s.ini" % (db, variant.replace("+", "-")))
+    path = os.path.join(OUT, "%s-%s%s.ini" % (db, variant.replace("+", "-"), suffix))
     with open(path, "w", encoding="utf-8") as stream:
         stream.write("\n".join(out) + "\n")
     return path
 
 
-def flush_cache() -> int:
+def flush_cache(redis_db: int = REDIS_DB) -> int:
     import redis
 
-    client = redis.Redis(db=REDIS_DB)
+    client = redis.Redis(db=redis_db)
     keys = list(client.scan_iter("%s:provincialstats:dcat:*" % SITE_ID, count=1000))
     for start in range(0, len(keys), 1000):
         client.delete(*keys[start:start + 1000])

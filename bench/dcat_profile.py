@@ -11,9 +11,9 @@ Uses the database and inis of ``bench/dcat_bench.py`` (run it first: it creates
 the CKAN app is built from the variant's ini, the same untimed warm-up request as the
 bench (an empty JSON-LD page past the end), then ``--requests`` requests of the page
 through Flask's test client, each timed and profiled separately (for the
-``provincial+cache`` variant the Redis keys are deleted first: the first request is
-cold). Printed: each request's wall time, and for each the slowest functions by
-cumulative and by own time.
+``provincial+cache`` variant the cache keys of its Redis database, 11, not the bench's,
+are deleted first: the first request is cold). Printed: each request's wall time, and
+for each the slowest functions by cumulative and by own time.
 """
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import dcat_bench  # noqa: E402
 
+REDIS_DB = 11
+
 
 def parts(page: int) -> None:
     """Best and median of 9 rounds of each part of building one page's graph."""
@@ -36,7 +38,7 @@ def parts(page: int) -> None:
     from ckanext.dcat.processors import RDFSerializer
     from rdflib import Graph
 
-    from ckanext.provincialstats.dcat import turtle_writer
+    from ckanext.provincialstats.dcat import turtle_cache, turtle_writer
     from ckanext.provincialstats.quality import dqv
 
     datasets = _search_ckan_datasets({}, {"page": page})["results"]
@@ -50,11 +52,11 @@ def parts(page: int) -> None:
         print("%-62s %7.3f s best, %7.3f s median CPU" % (label, min(times),
                                                        sorted(times)[rounds // 2]))
 
-    def graphs(profiles, serialize=None, each=False, store="default", binds="rdflib"):
+    def graphs(profiles, serialize=None, each=False, new_graph=Graph):
         serializer = RDFSerializer(profiles=profiles)
         for dataset in datasets:
             if each:
-                serializer.g = Graph(store=store, bind_namespaces=binds)
+                serializer.g = new_graph()
             serializer.graph_from_dataset(dataset)
             if each and serialize:
                 serialize(serializer.g)
@@ -76,13 +78,10 @@ def parts(page: int) -> None:
         best("ours: ... + turtle_writer",
              lambda: graphs(["euro_dcat_ap_3", "provincialstats"],
                             turtle_writer.serialize, each=True))
-        best("ours: ... SimpleMemory store",
+        best("ours: ... graphs as the chunk cache makes them (turtle_cache._graph)",
              lambda: graphs(["euro_dcat_ap_3", "provincialstats"],
-                            turtle_writer.serialize, each=True, store="SimpleMemory"))
-        best("ours: ... SimpleMemory store, core namespaces only",
-             lambda: graphs(["euro_dcat_ap_3", "provincialstats"],
-                            turtle_writer.serialize, each=True, store="SimpleMemory",
-                            binds="core"))
+                            turtle_writer.serialize, each=True,
+                            new_graph=turtle_cache._graph))
 
 
 def main() -> None:
@@ -97,6 +96,9 @@ def main() -> None:
                         help="first ask pages 1..N, untimed (e.g. so that ckanext-dcat's "
                              "process-wide organization cache is filled), then --page")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--cpu", type=int, default=0, metavar="N",
+                        help="instead: no profiler; ask pages --page .. --page+N-1 once "
+                             "each and print each request's wall and CPU time")
     parser.add_argument("--parts", action="store_true",
                         help="instead: time (no profiler) the parts of building the "
                              "page's graph, 9 rounds each, best and median")
@@ -104,9 +106,10 @@ def main() -> None:
                         help="also print what the functions matching REGEX call")
     args = parser.parse_args()
 
-    ini = dcat_bench.write_ini(args.db, args.variant, args.page_size)
+    # a Redis database of its own (not the bench's), emptied of cache keys first
+    ini = dcat_bench.write_ini(args.db, args.variant, args.page_size, REDIS_DB, "-profile")
     if dcat_bench.VARIANTS[args.variant][1]:
-        print("cache keys deleted: %d" % dcat_bench.flush_cache())
+        print("cache keys deleted: %d" % dcat_bench.flush_cache(REDIS_DB))
     started = time.perf_counter()
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
@@ -119,6 +122,20 @@ def main() -> None:
     for page in range(1, args.before + 1):
         client.get("/catalog.ttl?page=%d" % page)
     print("load average: %s" % " ".join(open("/proc/loadavg").read().split()[:3]))
+    if args.cpu:
+        walls, cpus = [], []
+        for page in range(args.page, args.page + args.cpu):
+            wall, cpu = time.perf_counter(), time.process_time()
+            response = client.get("/catalog.ttl?page=%d" % page)
+            walls.append(time.perf_counter() - wall)
+            cpus.append(time.process_time() - cpu)
+            print("page %d: HTTP %d, %.0f KB, %.3f s wall, %.3f s CPU" % (
+                page, response.status_code, len(response.data) / 1024, walls[-1],
+                cpus[-1]))
+        print("%s, pages %d-%d: %.3f s wall, %.3f s CPU per page (mean); load average %s"
+              % (args.variant, args.page, args.page + args.cpu - 1, sum(walls) / len(walls),
+                 sum(cpus) / len(cpus), " ".join(open("/proc/loadavg").read().split()[:3])))
+        return
     if args.parts:
         with flask_app.test_request_context("/catalog.ttl?page=%d" % args.page):
             parts(args.page)

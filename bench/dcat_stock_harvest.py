@@ -40,6 +40,7 @@ import search_bench  # noqa: E402
 
 TARGET_PLUGINS = "provincialstats_search dcat dcat_rdf_harvester harvest"
 TARGET_REDIS_DB = 9
+SOURCE_REDIS_DB = 10  # not dcat_bench's: its cache is left alone
 TARGET_SITE = "http://harvester.test"
 
 
@@ -181,7 +182,8 @@ def main() -> None:
     print("== source: %d datasets, database %s (load average %s)" % (
         args.datasets, args.source_db, dcat_bench.loadavg()), flush=True)
     dcat_bench.prepare(args.source_db, args.datasets, reuse=True)
-    source_ini = dcat_bench.write_ini(args.source_db, "provincial+cache", args.page_size)
+    source_ini = dcat_bench.write_ini(args.source_db, "provincial+cache", args.page_size,
+                                      SOURCE_REDIS_DB, "-harvested")
     # the source's public URL is where it is served, so that its dataset URIs and
     # hydra paging links are the ones the harvester can follow
     port = dcat_bench.free_port()
@@ -190,10 +192,9 @@ def main() -> None:
         text = stream.read().replace("ckan.site_url = http://test.ckan.net",
                                      "ckan.site_url = " + base)
     assert base in text, "no ckan.site_url line to replace in " + source_ini
-    source_ini = source_ini.replace(".ini", "-harvested.ini")
     with open(source_ini, "w", encoding="utf-8") as stream:
         stream.write(text)
-    dcat_bench.flush_cache()
+    dcat_bench.flush_cache(SOURCE_REDIS_DB)
     source = dcat_bench.Server(source_ini, port)
     target_ini = write_target_ini(args.target_db, args.clean_tags)
     try:

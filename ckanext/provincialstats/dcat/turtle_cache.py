@@ -31,6 +31,7 @@ import logging
 import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
 from rdflib import Graph, URIRef
+from rdflib.plugins.stores.memory import SimpleMemory
 
 from ckanext.dcat.logic import _pagination_info, _search_ckan_datasets
 from ckanext.dcat.processors import RDFSerializer
@@ -74,12 +75,21 @@ def _key(dataset: dict, profiles: list[str] | None, issues: dict,
     return f"{site}:provincialstats:dcat:ttl:{digest}"
 
 
+class _Store(SimpleMemory):
+    """rdflib's SimpleMemory store (no contexts, about twice as fast to add to as the
+    default Memory store), whose matches are read before they are handed out: the
+    profiles change the graph while they loop over a match (ckanext-dcat's
+    ``dcat:byteSize`` fix), which SimpleMemory's live index iterators do not allow."""
+
+    def triples(self, triple_pattern, context=None):
+        return iter(list(super().triples(triple_pattern, context)))
+
+
 def _graph() -> Graph:
-    """A graph for one chunk (or the head): rdflib's SimpleMemory store (no contexts,
-    about twice as fast to add to as the default Memory store) with only the core
+    """A graph for one chunk (or the head): :class:`_Store`, with only the core
     namespaces bound (rdflib's default binds some 30 on every new graph; the profiles
     bind the ones they use)."""
-    return Graph(store="SimpleMemory", bind_namespaces="core")
+    return Graph(store=_Store(), bind_namespaces="core")
 
 
 def _chunk(dataset: dict, builder: RDFSerializer) -> tuple[dict[str, str], str]:
