@@ -22,6 +22,15 @@
  *    with a click handler here (handler text is never evaluated).
  * 3. CKAN's DataTables CSS names an icon its bundle does not serve (404): see
  *    datatables-csp.css.
+ * 4. On a non-English page CKAN's module calls setTimeout(initFilterObserver(), 100):
+ *    the observer is set up at once and setTimeout gets undefined, which the browser
+ *    turns into the string "undefined" to evaluate (refused: no 'unsafe-eval'). Here
+ *    setTimeout and setInterval drop a handler that is not a function (under this
+ *    policy a string handler can never run anyway).
+ * 5. Not CSP: DataTables reads a column's data name with dots as a path into nested
+ *    objects, so a column named "ปี พ.ศ." was looked up as row["ปี พ"]["ศ"] and stayed
+ *    empty ("Requested unknown parameter"). Each row the server sends also gets its
+ *    dotted keys' values at that path (split as DataTables splits them).
  */
 (function () {
   "use strict";
@@ -99,6 +108,33 @@
   Element.prototype.insertAdjacentHTML = function (where, html) {
     return insertAdjacent.call(this, where, rewrite(html));
   };
+
+  ["setTimeout", "setInterval"].forEach(function (name) {
+    var native = window[name];
+    window[name] = function (handler) {
+      if (typeof handler !== "function") return 0;
+      return native.apply(window, arguments);
+    };
+  });
+
+  function nest(row) {
+    Object.keys(row).forEach(function (key) {
+      if (key.indexOf(".") < 0) return;
+      var parts = key.match(/(\\.|[^.])+/g) || [];
+      var target = row;
+      for (var i = 0; i < parts.length - 1; i++) {
+        var part = parts[i].replace(/\\\./g, ".");
+        if (typeof target[part] !== "object" || target[part] === null) target[part] = {};
+        target = target[part];
+      }
+      if (parts.length) target[parts[parts.length - 1].replace(/\\\./g, ".")] = row[key];
+    });
+  }
+  if (window.jQuery) {
+    window.jQuery(document).on("xhr.dt", function (event, settings, json) {
+      if (json && Array.isArray(json.data)) json.data.forEach(nest);
+    });
+  }
 
   document.addEventListener("click", function (event) {
     var target = event.target.closest ? event.target : null;
