@@ -17,9 +17,9 @@ def chunk_builds(monkeypatch):
     built = []
     real = turtle_cache._chunk
 
-    def counting(dataset, builder):
+    def counting(dataset, *args):
         built.append(dataset["name"])
-        return real(dataset, builder)
+        return real(dataset, *args)
 
     monkeypatch.setattr(turtle_cache, "_chunk", counting)
     return built

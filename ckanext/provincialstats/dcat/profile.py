@@ -97,7 +97,7 @@ class ProvincialStatsProfile(RDFProfile):
         self._agents_out(dataset_ref)
         for resource in dataset_dict.get("resources", []):
             self._distribution_out(dataset_dict, resource)
-        metric_values = dqv.values_for(dataset_dict)
+        metric_values = None if dqv.as_text() else dqv.values_for(dataset_dict)
         if metric_values:
             dqv.add_measurements(g, dataset_ref, metric_values)
 

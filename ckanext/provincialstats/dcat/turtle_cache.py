@@ -42,7 +42,7 @@ from ckanext.provincialstats.quality import dqv
 
 log = logging.getLogger(__name__)
 
-VERSION = "3"
+VERSION = "4"
 TTL_OPTION = "ckanext.provincialstats.dcat.cache_ttl"
 
 
@@ -92,12 +92,20 @@ def _graph() -> Graph:
     return Graph(store=_Store(), bind_namespaces="core")
 
 
-def _chunk(dataset: dict, builder: RDFSerializer) -> tuple[dict[str, str], str]:
+def _chunk(dataset: dict, builder: RDFSerializer,
+           with_dqv: bool = False) -> tuple[dict[str, str], str]:
     """One dataset's graph, built alone (a fresh graph on the page's serializer, whose
     profiles are loaded once) and serialised."""
     builder.g = _graph()
-    builder.graph_from_dataset(dataset)
-    return turtle_writer.serialize(builder.g)
+    with dqv.written_as_text():
+        dataset_ref = builder.graph_from_dataset(dataset)
+    prefixes, body = turtle_writer.serialize(builder.g)
+    metric_values = dqv.values_for(dataset) if with_dqv else None
+    if metric_values:
+        prefixes = {**prefixes, "dqv": str(dqv.DQV)}
+        body += "\n" + dqv.turtle(turtle_writer.iri_text(str(dataset_ref)), dataset["id"],
+                                  metric_values)
+    return prefixes, body
 
 
 def _uses_profile(profiles: list[str] | None) -> bool:
@@ -147,6 +155,7 @@ def _chunked_turtle(datasets: list[dict], paging: dict, profiles: list[str] | No
     """The Turtle page from chunks, cached ones where the cache has them (None: two
     chunks clash, serialise whole)."""
     builder = RDFSerializer(profiles=profiles)  # profiles loaded once for the page
+    with_dqv = _uses_profile(profiles)
     builder.g = _graph()
     catalog_ref = catalogue.head(builder, province)
     for dataset in datasets:
@@ -171,7 +180,7 @@ def _chunked_turtle(datasets: list[dict], paging: dict, profiles: list[str] | No
             if hit is not None:
                 chunk_prefixes, body = json.loads(hit)
             else:
-                chunk_prefixes, body = _chunk(dataset, builder)
+                chunk_prefixes, body = _chunk(dataset, builder, with_dqv)
                 fresh[key] = json.dumps([chunk_prefixes, body])
             _merge(prefixes, chunk_prefixes)
             bodies.append(body)

@@ -21,8 +21,13 @@ _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\
 _STRING_UNSAFE = re.compile(r'[\\"\n\r\t]')
 
 
+def iri_text(value: str) -> str:
+    """An IRI as written between ``<`` and ``>`` (unsafe characters %-escaped)."""
+    return _IRI_UNSAFE.sub(lambda m: "%%%02X" % ord(m.group()), value)
+
+
 def _iri(value: str) -> str:
-    return "<%s>" % _IRI_UNSAFE.sub(lambda m: "%%%02X" % ord(m.group()), value)
+    return "<%s>" % iri_text(value)
 
 
 class _Names:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime
+import re
 from typing import Any, Iterable, Iterator
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -138,6 +139,38 @@ def values_for(dataset: dict[str, Any]) -> dict[str, int] | None:
     if found is not None and dataset["id"] in found:
         return found[dataset["id"]]
     return values(quality.score_dataset(dataset))
+
+
+_AS_TEXT: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "provincialstats_dqv_as_text", default=False)
+
+
+@contextlib.contextmanager
+def written_as_text() -> Iterator[None]:
+    """Within the block the profile adds no measurements to the graph: the caller writes
+    them itself with :func:`turtle` (the Turtle chunks: less rdflib work per dataset)."""
+    token = _AS_TEXT.set(True)
+    try:
+        yield
+    finally:
+        _AS_TEXT.reset(token)
+
+
+def as_text() -> bool:
+    return _AS_TEXT.get()
+
+
+def turtle(dataset_iri: str, dataset_id: str, metric_values: dict[str, int]) -> str:
+    """The same measurements as :func:`add_measurements`, as Turtle statements (prefix
+    ``dqv``; blank node labels made from the dataset's id, unique in a page)."""
+    label = "_:dqv_" + re.sub(r"[^A-Za-z0-9]", "_", dataset_id) + "_"
+    prefix = base_uri() + "/"
+    nodes = [label + code.replace("-", "_") for code in metric_values]
+    lines = ["<%s> dqv:hasQualityMeasurement %s ." % (dataset_iri, ", ".join(nodes))]
+    for node, (code, value) in zip(nodes, metric_values.items()):
+        lines.append("%s a dqv:QualityMeasurement ; dqv:isMeasurementOf <%s%s> ; "
+                     "dqv:value %d ." % (node, prefix, code, int(value)))
+    return "\n".join(lines)
 
 
 def add_measurements(g: Graph, dataset_ref: URIRef, metric_values: dict[str, int]) -> None:
