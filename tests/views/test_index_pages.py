@@ -36,6 +36,18 @@ class TestIndexPages:
         chart = app.get("/en/stats_chart/chart-22").body
         assert "Stats_Chart" not in chart and "Official statistics chart - " in chart
 
+    # what deploy/ckan.ini.template and test.ini set
+    @pytest.mark.ckan_config("ckan.search.show_all_types", "false")
+    def test_the_dataset_list_counts_datasets_not_charts(self, app):
+        pilot = pilot_provinces()
+        call_action("package_create", type="stats_chart", name="chart-22",
+                    title="Chart of Chanthaburi", province="TH-22", plan_period="2566-2570",
+                    owner_org=pilot["TH-22"]["org"], chart_items=[])
+        page = app.get("/en/dataset/").body
+        assert "Chart of Chanthaburi" not in page
+        assert "No datasets found" in page
+        assert "Chart of Chanthaburi" in app.get("/en/stats_chart/").body
+
 
 @pytest.mark.ckan_config("ckan.plugins", PLUGINS)
 @pytest.mark.usefixtures("with_plugins", "clean_db")
