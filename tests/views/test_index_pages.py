@@ -63,3 +63,22 @@ def test_resource_page_sidebar_has_resources_and_social_links_not_a_table_row(ap
     # the licence is still in the table of the resource's information
     main = body.split('role="main"')[1]
     assert "License" in main and "Open Data Common" in main
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.ckan_config("ckan.site_title", "ศูนย์ข้อมูลกลางจังหวัด")
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestMasthead:
+    def test_the_data_centre_s_name_replaces_ckan_s_logo(self, app):
+        for lang, tagline in (("th", "สถิติทางการและข้อมูลเปิดของจังหวัด"),
+                              ("en", "Provincial official statistics and open data")):
+            page = app.get("/%s/" % lang).body
+            brand = page.split('class="provincialstats-brand"')[1].split("</a>")[0]
+            assert "ศูนย์ข้อมูลกลางจังหวัด" in brand and tagline in brand
+            assert "ckan-logo" not in page
+
+    @pytest.mark.ckan_config("ckan.site_logo", "/images/office-logo.png")
+    def test_a_site_s_own_logo_is_kept(self, app):
+        page = app.get("/en/").body
+        assert "/images/office-logo.png" in page
+        assert 'class="provincialstats-brand"' not in page
