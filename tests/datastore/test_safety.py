@@ -10,6 +10,7 @@ from ckan.tests.helpers import call_action
 
 from ckanext.provincialstats.datastore import status
 from tests.datastore.conftest import DEMO, DS_PLUGINS, reencode, reference, upload
+from tests.logic.helpers import resolve_rebinding
 
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", DS_PLUGINS),
               pytest.mark.usefixtures("with_plugins", "clean_datastore")]
@@ -63,20 +64,10 @@ def test_dns_rebinding_to_loopback_is_refused_at_connect(tmp_path, dataset, sysa
                                                          http_server, monkeypatch):
     """The link's name resolves to a public address when checked and to the loopback
     server when the download connects: refused, nothing loaded."""
-    import socket
     reencode(DEMO / "rice-main-season-chanthaburi.csv", tmp_path / "rice.csv")
-    real = socket.getaddrinfo
-    answers = iter(["93.184.216.34"])
-
-    def rebinding(host, *args, **kwargs):
-        if host == "rebind.example":
-            ip = next(answers, "127.0.0.1")
-            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, args[0]))]
-        return real(host, *args, **kwargs)
-
     port = http_server.rsplit(":", 1)[1]
     resource = _link(dataset, f"http://rebind.example:{port}/rice.csv", sysadmin)
-    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    resolve_rebinding(monkeypatch)
     queue.run()
     load = status.get(resource["id"])
     assert load["error"]["code"] == "private_url", load

@@ -6,6 +6,7 @@ import json
 
 import ckan.model as model
 import ckan.plugins as p
+import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 from ckanext.harvest.model import HarvestJob, HarvestObject
@@ -15,6 +16,15 @@ from tests.logic.helpers import PLUGINS
 
 HARVEST_PLUGINS = ("activity " + PLUGINS
                    + " harvest provincialstats_ckan provincialstats_dcat provincialstats_sheet")
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for):
+    """CKAN's ``clean_db`` plus the activity and harvest tables (import it by name into a
+    test module to use it there)."""
+    reset_db()
+    migrate_db_for("activity")
+    migrate_db_for("harvest")
 
 
 def site_user():

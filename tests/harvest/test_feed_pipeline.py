@@ -7,9 +7,10 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 from tests.harvest.ckan_server import RemoteCKAN
-from tests.harvest.pipeline_helpers import (
+from tests.harvest.pipeline_helpers import (  # noqa: F401 (clean_db: fixture)
     HARVEST_PLUGINS,
     activity_count,
+    clean_db,
     create_source,
     harvested,
     run,
@@ -17,13 +18,6 @@ from tests.harvest.pipeline_helpers import (
 
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", HARVEST_PLUGINS),
               pytest.mark.usefixtures("with_plugins", "clean_db")]
-
-
-@pytest.fixture
-def clean_db(reset_db, migrate_db_for):
-    reset_db()
-    migrate_db_for("activity")
-    migrate_db_for("harvest")
 
 
 def feed(notes="Rainfall per month at the provincial station."):

@@ -10,9 +10,10 @@ from ckan.tests.helpers import call_action
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
 from tests.harvest.ckan_server import RemoteCKAN, gdc_package
-from tests.harvest.pipeline_helpers import (
+from tests.harvest.pipeline_helpers import (  # noqa: F401 (clean_db: fixture)
     HARVEST_PLUGINS,
     activity_count,
+    clean_db,
     create_source,
     harvest_object_count,
     harvested,
@@ -21,13 +22,6 @@ from tests.harvest.pipeline_helpers import (
 
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", HARVEST_PLUGINS),
               pytest.mark.usefixtures("with_plugins", "clean_db")]
-
-
-@pytest.fixture
-def clean_db(reset_db, migrate_db_for):
-    reset_db()
-    migrate_db_for("activity")
-    migrate_db_for("harvest")
 
 
 def three_packages():

@@ -9,9 +9,10 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 from tests.harvest.ckan_server import RemoteCKAN, gdc_package
-from tests.harvest.pipeline_helpers import (
+from tests.harvest.pipeline_helpers import (  # noqa: F401 (clean_db: fixture)
     HARVEST_PLUGINS,
     activity_count,
+    clean_db,
     create_source,
     harvested,
     run,
@@ -23,13 +24,6 @@ pytestmark = [pytest.mark.ckan_config("ckan.plugins", HARVEST_PLUGINS),
 
 PASSWORD = "RandomPassword123"
 KEYS = ("harvest_derived", "harvest_defaulted", "harvest_unmapped")
-
-
-@pytest.fixture
-def clean_db(reset_db, migrate_db_for):
-    reset_db()
-    migrate_db_for("activity")
-    migrate_db_for("harvest")
 
 
 def _provenance(dataset):

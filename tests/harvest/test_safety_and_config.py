@@ -8,17 +8,17 @@ from ckan.tests.helpers import call_action
 from ckanext.provincialstats import netguard
 from ckanext.provincialstats.harvest import safety
 from tests.harvest.ckan_server import RemoteCKAN, gdc_package
-from tests.harvest.pipeline_helpers import HARVEST_PLUGINS, create_source, harvested, run
+from tests.harvest.pipeline_helpers import (  # noqa: F401 (clean_db: fixture)
+    HARVEST_PLUGINS,
+    clean_db,
+    create_source,
+    harvested,
+    run,
+)
+from tests.logic.helpers import resolve_rebinding
 
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", HARVEST_PLUGINS),
               pytest.mark.usefixtures("with_plugins", "clean_db")]
-
-
-@pytest.fixture
-def clean_db(reset_db, migrate_db_for):
-    reset_db()
-    migrate_db_for("activity")
-    migrate_db_for("harvest")
 
 
 @pytest.fixture
@@ -76,17 +76,7 @@ class TestFetch:
     def test_dns_rebinding_to_loopback_refused_at_connect(self, remote, monkeypatch):
         """The name resolves to a public address when checked and to the loopback test
         server when connecting: the connection itself is refused."""
-        import socket
-        real = socket.getaddrinfo
-        answers = iter(["93.184.216.34"])
-
-        def rebinding(host, *args, **kwargs):
-            if host == "rebind.example":
-                ip = next(answers, "127.0.0.1")
-                return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, args[0]))]
-            return real(host, *args, **kwargs)
-
-        monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+        resolve_rebinding(monkeypatch)
         port = remote.url.rsplit(":", 1)[1]
         with pytest.raises(safety.FetchError) as raised:
             safety.fetch(f"http://rebind.example:{port}/api/3/action/package_search")

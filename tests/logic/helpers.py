@@ -98,3 +98,20 @@ def count_queries():
         yield lambda: len(statements)
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def resolve_rebinding(monkeypatch, host="rebind.example", public_ip="93.184.216.34"):
+    """DNS rebinding: ``host`` resolves to a public address the first time (the check)
+    and to loopback afterwards (the connection); other names resolve as usual."""
+    import socket
+
+    real = socket.getaddrinfo
+    answers = iter([public_ip])
+
+    def rebinding(name, *args, **kwargs):
+        if name == host:
+            ip = next(answers, "127.0.0.1")
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, args[0]))]
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
