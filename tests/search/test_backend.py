@@ -210,6 +210,27 @@ class TestIndexMaintenance:
         model.Session.rollback()
         assert "Seq Scan" not in "\n".join(plan)
 
+    def test_new_dataset_is_indexed_once_with_its_resources(self, monkeypatch):
+        # CKAN notifies a new dataset twice in its commit (new, then changed through its
+        # new resources); the second write would only repeat the first.
+        from ckanext.provincialstats.search import index
+
+        written = []
+        real_write = index.write
+        monkeypatch.setattr(index, "write", lambda docs, *a, **kw: (
+            written.extend(d["id"] for d in docs), real_write(docs, *a, **kw))[-1])
+        dataset = factories.Dataset(name="once", resources=[
+            {"url": "http://example.com/a.csv", "name": "ผลผลิตทุเรียน"},
+            {"url": "http://example.com/b.csv", "name": "second"}])
+        assert written == [dataset["id"]]
+        assert names(call_action("package_search", q="res_name:ผลผลิตทุเรียน")) == ["once"]
+
+        call_action("resource_create", package_id=dataset["id"],
+                    url="http://example.com/c.csv", name="third")
+        call_action("package_patch", id=dataset["id"], title="Edited")
+        assert written == [dataset["id"]] * 3
+        assert call_action("package_search", q="res_name:third title:Edited")["count"] == 1
+
     def test_deleted_dataset_leaves_search(self):
         dataset = factories.Dataset(name="gone", title="Gone soon")
         call_action("package_delete", id=dataset["id"])

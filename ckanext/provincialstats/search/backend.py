@@ -16,7 +16,10 @@ Where CKAN 2.11 reaches Solr, and what answers instead:
   ``check`` and the ``search-index`` commands work through them unchanged;
 - ``check_solr_schema_version`` and ``is_available`` -> no Solr to check;
 - ``PackageSearchQuery.get_index`` (behind ``search.show`` and ``package_show``) -> one
-  indexed lookup by id or name.
+  indexed lookup by id or name;
+- ``SynchronousSearchPlugin.notify`` -> the same, but once per dataset and commit: CKAN
+  notifies a new dataset twice in one commit (as new, then as changed through its new
+  resources), and each notification runs ``package_show`` and writes the index again.
 """
 from __future__ import annotations
 
@@ -29,6 +32,8 @@ log = logging.getLogger(__name__)
 
 BACKEND_OPTION = "ckanext.provincialstats.search_backend"
 HARVEST_MODULE = "ckanext.harvest.logic.action.update"
+_SYNC_PLUGIN = "ckan.lib.search.SynchronousSearchPlugin"
+_INDEXED_KEY = "provincialstats_search_indexed"
 _originals: dict[tuple[str, str], Any] = {}
 
 
@@ -44,8 +49,17 @@ def is_installed() -> bool:
     return bool(_originals)
 
 
+def _owner(module_name: str) -> Any:
+    """The module, or for ``module.Class`` names the class, that holds an attribute."""
+    if module_name == _SYNC_PLUGIN:
+        import ckan.lib.search as search
+
+        return search.SynchronousSearchPlugin
+    return sys.modules.get(module_name) or importlib.import_module(module_name)
+
+
 def _patch(module_name: str, attribute: str, value: Any) -> None:
-    module = sys.modules.get(module_name) or importlib.import_module(module_name)
+    module = _owner(module_name)
     key = (module_name, attribute)
     if key not in _originals:
         _originals[key] = getattr(module, attribute)
@@ -70,6 +84,7 @@ def _replacements() -> list[tuple[str, str, Any]]:
         targets.append((HARVEST_MODULE, "make_connection", connection.make_connection))
     targets.append(("ckan.lib.search.query", "PackageSearchQuery",
                     _query_class(PackageSearchQuery)))
+    targets.append((_SYNC_PLUGIN, "notify", _notify_once))
     return targets
 
 
@@ -97,9 +112,33 @@ def uninstall() -> None:
         if attribute == "_QUERIES['package']":
             search._QUERIES["package"] = original
         else:
-            setattr(sys.modules[module_name], attribute, original)
+            setattr(_owner(module_name), attribute, original)
     _originals.clear()
     log.info("Search: PostgreSQL backend removed, CKAN's Solr path restored")
+
+
+def _notify_once(self: Any, entity: Any, operation: Any) -> None:
+    """CKAN's ``SynchronousSearchPlugin.notify``, skipping a dataset already indexed in
+    this commit.
+
+    ``DomainObjectModificationExtension`` flushes once and then notifies every object of
+    the commit, so a second notification of the same dataset in the same pass would index
+    the same rows again.  The record of what was indexed lives in the session's
+    ``_object_cache``, which CKAN drops after each commit and rollback.
+    """
+    from ckan import model
+    from sqlalchemy.orm import object_session
+
+    original = _originals[(_SYNC_PLUGIN, "notify")]
+    if isinstance(entity, model.Package) and operation in (
+            model.DomainObjectOperation.new, model.DomainObjectOperation.changed):
+        cache = getattr(object_session(entity), "_object_cache", None)
+        if isinstance(cache, dict):
+            indexed = cache.setdefault(_INDEXED_KEY, set())
+            if entity.id in indexed:
+                return
+            indexed.add(entity.id)
+    original(self, entity, operation)
 
 
 def _importable(module_name: str) -> bool:
