@@ -36,7 +36,9 @@ Also printed: new PostgreSQL sessions on the harvesting database during the job
 (``pg_stat_database.sessions``); peak memory, the largest ``VmHWM`` (peak resident set)
 of the consumer processes, read from ``/proc`` before they are stopped; the machine's
 1-minute load average during the job (mean/max; the machine is shared). The job time is
-ckanext-harvest's own ``finished - created`` of the job.
+ckanext-harvest's own ``finished - created`` of the job; ``gather`` its gather stage
+alone (``gather_finished - gather_started``: ckanext-harvest queues the objects for the
+fetch consumers only once the gather stage has returned).
 """
 from __future__ import annotations
 
@@ -285,9 +287,13 @@ def run_job(ini, source_id, timeout):
                          .join(HarvestObject).filter(HarvestObject.harvest_job_id == obj.id)
                          .distinct().limit(3)]
         finished = obj.finished or datetime.datetime.utcnow()
+        gather = ((obj.gather_finished - obj.gather_started).total_seconds()
+                  if obj.gather_started and obj.gather_finished else None)
         print(json.dumps({
             "status": obj.status,
             "seconds": (finished - obj.created).total_seconds(),
+            # the gather stage alone (fetch consumers get nothing before it ends)
+            "gather_seconds": gather,
             "written": written,
             "new_activities": after["activities"] - before["activities"],
             "new_objects": after["objects"] - before["objects"],
@@ -475,7 +481,7 @@ def _report(results, args):
           f"dataset DCAT feed (dcat kinds), {args.fetch_consumers} fetch consumer(s) + 1 "
           f"gather consumer, {os.cpu_count()} cores shared with other work (load: 1-minute "
           "load average during the job, mean/max)")
-    print(f"{'harvester':28} {'run':9} {'seconds':>8} {'ds/s':>6} {'% first':>7} "
+    print(f"{'harvester':28} {'run':9} {'seconds':>8} {'gather':>6} {'ds/s':>6} {'% first':>7} "
           f"{'written':>7} {'activ.':>6} {'objects':>7} {'datasets':>8} {'sessions':>8} "
           f"{'peak MB':>7} {'load':>9}  report")
     for kind, rows in results.items():
@@ -485,7 +491,9 @@ def _report(results, args):
             rate = (row["datasets"] / row["seconds"]) if row["phase"] == "first" and \
                 row["seconds"] else None
             load = f"{row['load_mean']:.1f}/{row['load_max']:.1f}"
+            gather = row.get("gather_seconds")
             print(f"{kind:28} {row['phase']:9} {row['seconds']:8.1f} "
+                  f"{(f'{gather:.1f}' if gather is not None else '-'):>6} "
                   f"{(f'{rate:.1f}' if rate is not None else '-'):>6} "
                   f"{100 * row['seconds'] / first:6.0f}% {row['written']:7d} "
                   f"{row['new_activities']:6d} {row['new_objects']:7d} "

@@ -3,6 +3,18 @@
 
     .venv/bin/python bench/harvest_profile.py --records 40
     .venv/bin/python bench/harvest_profile.py --records 200 --top 40
+    .venv/bin/python bench/harvest_profile.py --records 60 --harvester ckan   # stock
+    .venv/bin/python bench/harvest_profile.py --records 60 --no-profile       # no cProfile
+
+``--consumers N`` (N > 1): after the gather and the warm-up, N separate consumer
+processes (each a CKAN of its own, like ``ckan harvester fetch-consumer``, started and
+ready before the objects are queued) take the objects from the same Redis queue; printed:
+records/s over all of them, and how many each took. No profile, no SQL counts.
+
+``--harvester ckan`` runs ckanext-harvest's stock ``ckan`` harvester the same way, on the
+same source, for a per-record comparison under the same load. ``--no-profile`` times
+the stage without cProfile (whose overhead is not the same for every kind of code);
+the SQL statement counts are still taken.
 
 One process: the harvesting CKAN (database ``ckan_hbench_prof``, created when missing as
 the ``postgres`` user through ``runuser`` and wiped at every run), the source served on
@@ -37,7 +49,9 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 import harvest_bench as hb  # noqa: E402
 
 DB = "ckan_hbench_prof"
-PLUGINS = hb.BASE + " harvest provincialstats_ckan"
+PLUGINS = {"provincialstats_ckan": hb.BASE + " harvest provincialstats_ckan",
+           "ckan": hb.BASE + " harvest ckan_harvester"}
+PLUGIN_NAMES = {"provincialstats_ckan": "provincialstats_ckan", "ckan": "ckan_harvester"}
 
 
 def _stand_in():
@@ -71,9 +85,10 @@ def _where(stack, depth=4):
                        for f in reversed(tail))
 
 
-def _setup_and_gather(app, remote):
+def _setup_and_gather(app, remote, kind):
     """The receiving organization, the source, a job and its gather stage (in a request
-    context, as the gather consumer would have it): the ids of the harvest objects."""
+    context, as the gather consumer would have it): the ids of the harvest objects and
+    the gather's seconds."""
     with app._wsgi_app.test_request_context():
         import ckan.model as model
         import ckan.plugins as p
@@ -85,13 +100,17 @@ def _setup_and_gather(app, remote):
             "name": "receiving-office", "title": "สำนักงานสถิติจังหวัด"})
         source = tk.get_action("harvest_source_create")(dict(context), {
             "name": "prof-source", "title": "prof", "url": remote.url,
-            "source_type": "provincialstats_ckan", "owner_org": "receiving-office",
-            "frequency": "MANUAL", "config": '{"receiving_organization": "receiving-office"}'})
+            "source_type": kind, "owner_org": "receiving-office",
+            "frequency": "MANUAL",
+            "config": '{"receiving_organization": "receiving-office"}'
+            if kind == "provincialstats_ckan" else ""})
         job = tk.get_action("harvest_job_create")(dict(context), {
             "source_id": source["id"], "run": False})
-        ids = p.get_plugin("provincialstats_ckan").gather_stage(HarvestJob.get(job["id"]))
+        started = time.perf_counter()
+        ids = p.get_plugin(PLUGIN_NAMES[kind]).gather_stage(HarvestJob.get(job["id"]))
+        seconds = time.perf_counter() - started
         model.Session.remove()
-        return job["id"], ids
+        return job["id"], ids, seconds
 
 
 def _consume(ids):
@@ -106,6 +125,70 @@ def _consume(ids):
     for _ in ids:
         method, header, body = next(messages)
         fetch_callback(consumer, method, header, body)
+
+
+READY_KEY = "harvest_profile:ready"
+
+
+def consume_child(ini):
+    """One consumer process of ``--consumers``: loads CKAN, says it is ready, then takes
+    objects from the fetch queue until it stays empty for 3 s; prints a JSON line."""
+    import json
+
+    hb._app(ini)
+    from ckanext.harvest.queue import (
+        FakeMethod,
+        fetch_callback,
+        get_connection,
+        get_fetch_consumer,
+        get_fetch_routing_key,
+    )
+    redis = get_connection()
+    consumer = get_fetch_consumer()
+    key = get_fetch_routing_key()
+    redis.incr(READY_KEY)
+    done, first, last = 0, None, None
+    while True:
+        item = redis.blpop(key, timeout=3)
+        if item is None:
+            if done:
+                break
+            continue
+        body = item[1]
+        redis.set(consumer.persistance_key(body), "x")
+        first = first or time.time()
+        fetch_callback(consumer, FakeMethod(body), consumer, body)
+        last = time.time()
+        done += 1
+    print(json.dumps({"done": done, "first": first, "last": last}))
+
+
+def _consume_parallel(ini, ids, consumers):
+    import json
+    import subprocess
+
+    from ckanext.harvest.queue import get_connection, get_fetch_publisher
+    redis = get_connection()
+    redis.delete(READY_KEY)
+    procs = [subprocess.Popen([sys.executable, os.path.abspath(__file__), "--consume-child",
+                               ini], stdout=subprocess.PIPE, text=True)
+             for _ in range(consumers)]
+    deadline = time.time() + 300
+    while int(redis.get(READY_KEY) or 0) < consumers:
+        if time.time() > deadline:
+            sys.exit("the consumer processes did not start")
+        time.sleep(0.2)
+    time.sleep(0.5)  # each is in blpop
+    started = time.time()
+    publisher = get_fetch_publisher()
+    for object_id in ids:
+        publisher.send({"harvest_object_id": object_id})
+    results = []
+    for proc in procs:
+        out, _ = proc.communicate()
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    finished = max(r["last"] for r in results if r["last"])
+    return finished - started, [r["done"] for r in results]
 
 
 def _trace_calls(spec, counter):
@@ -125,7 +208,8 @@ def _trace_calls(spec, counter):
     setattr(owner, name, traced)
 
 
-def run(ini, records, top, callers=None, warm_up=5, trace=(), only=None, sql_top=25):
+def run(ini, records, top, callers=None, warm_up=5, trace=(), only=None, sql_top=25,
+        kind="provincialstats_ckan", profiling=True, dump=None, consumers=1):
     import sqlalchemy as sa
     from sqlalchemy.pool import Pool
 
@@ -160,25 +244,35 @@ def run(ini, records, top, callers=None, warm_up=5, trace=(), only=None, sql_top
         import ckan.model as model
         from ckanext.harvest.model import HarvestObject
 
-        job_id, all_ids = _setup_and_gather(app, remote)
-        print(f"gathered {len(all_ids)} objects; {warm_up} imported first as a warm-up "
-              "(dictionaries, caches), not measured", flush=True)
+        job_id, all_ids, gather_seconds = _setup_and_gather(app, remote, kind)
+        print(f"{kind}: gathered {len(all_ids)} objects in {gather_seconds:.2f} s; "
+              f"{warm_up} imported first as a warm-up (dictionaries, caches), not measured",
+              flush=True)
         _consume(all_ids[:warm_up])
         ids = all_ids[warm_up:]
+        if consumers > 1:
+            elapsed, shares = _consume_parallel(ini, ids, consumers)
+            print(f"\n{kind} fetch+import of {len(ids)} records by {consumers} consumer "
+                  f"processes: {elapsed:.2f} s, {len(ids) / elapsed:.1f} records/s; "
+                  f"records per consumer {shares}")
+            return
         traced.clear()
         profile = cProfile.Profile()
         counting["on"] = True
         started = time.perf_counter()
-        profile.enable()
+        if profiling:
+            profile.enable()
         _consume(ids)
-        profile.disable()
+        if profiling:
+            profile.disable()
         elapsed = time.perf_counter() - started
         counting["on"] = False
         states = collections.Counter(
             s for (s,) in model.Session.query(HarvestObject.state)
             .filter(HarvestObject.harvest_job_id == job_id))
 
-    print(f"\nfetch+import of {len(ids)} records in one process: {elapsed:.2f} s, "
+    print(f"\n{kind} fetch+import of {len(ids)} records in one process"
+          f"{' (profiled)' if profiling else ''}: {elapsed:.2f} s, "
           f"{len(ids) / elapsed:.1f} records/s; object states {dict(states)}")
     print(f"new PostgreSQL connections during the stage: {sum(opened.values())}")
     for where, n in opened.most_common(10):
@@ -190,6 +284,10 @@ def run(ini, records, top, callers=None, warm_up=5, trace=(), only=None, sql_top
         print(f"  {n:5d} {1000 * statement_time[statement] / n:6.2f} ms  {statement}")
     for where, n in traced.most_common(12):
         print(f"  called {n:5d}  {where}")
+    if not profiling:
+        return
+    if dump:
+        profile.dump_stats(dump)
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out).sort_stats("cumulative")
     stats.print_stats(top)
@@ -215,12 +313,20 @@ def main():
     parser.add_argument("--synchronous-commit", action="store_true",
                         help="the import waits for each commit's WAL flush "
                              "(ckanext.provincialstats.harvest.asynchronous_commit = false)")
+    parser.add_argument("--harvester", choices=sorted(PLUGINS), default="provincialstats_ckan",
+                        help="the harvester (ckan: ckanext-harvest's stock one)")
+    parser.add_argument("--no-profile", action="store_true",
+                        help="time the stage without cProfile")
+    parser.add_argument("--consumers", type=int, default=1,
+                        help="consumer processes taking the objects (more than 1: no "
+                             "profile, records/s over all of them)")
+    parser.add_argument("--dump", default=None, help="also write the pstats to this file")
     parser.add_argument("--keep-db", action="store_true",
                         help="do not wipe the database first (it must be set up)")
     args = parser.parse_args()
     workdir = os.path.join(ROOT, "bench", "out")
     os.makedirs(workdir, exist_ok=True)
-    ini = hb._ini(os.path.join(workdir, "harvest_profile.ini"), DB, PLUGINS, 13,
+    ini = hb._ini(os.path.join(workdir, "harvest_profile.ini"), DB, PLUGINS[args.harvester], 13,
                   "http://127.0.0.1:5093")
     with open(ini, encoding="utf-8") as f:
         text = f.read()
@@ -235,8 +341,12 @@ def main():
         hb._ensure_db(DB)
         hb._fresh_db(ini)
     run(ini, args.records, args.top, args.callers, trace=args.trace, only=args.only,
-        sql_top=args.sql)
+        sql_top=args.sql, kind=args.harvester, profiling=not args.no_profile, dump=args.dump,
+        consumers=args.consumers)
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--consume-child":
+        consume_child(sys.argv[2])
+    else:
+        main()

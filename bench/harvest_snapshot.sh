@@ -10,6 +10,12 @@
 # ckanext.provincialstats (and its schemas and i18n) is imported from the snapshot by
 # the command and by every CKAN process it starts. With BENCH_CODE=<commit> the
 # extension's code comes from that commit while the bench scripts come from the first.
+# With BENCH_OVERLAY="path ..." (paths relative to the repository) those paths are copied
+# from the work tree over the snapshot(s): uncommitted work in one area measured on the
+# committed code of the others, e.g.
+#
+#   BENCH_OVERLAY="ckanext/provincialstats/harvest bench" \
+#       bench/harvest_snapshot.sh HEAD .venv/bin/python bench/harvest_profile.py
 set -eu
 commit=$1
 shift
@@ -22,6 +28,14 @@ if [ -n "${BENCH_CODE:-}" ]; then
     code=$(mktemp -d /tmp/harvest-snapshot-code-XXXXXX)
     git -C "$root" archive "$BENCH_CODE" | tar -x -C "$code"
 fi
+for path in ${BENCH_OVERLAY:-}; do
+    for dest in "$work" "$code"; do
+        rm -rf "${dest:?}/$path"
+        mkdir -p "$(dirname "$dest/$path")"
+        cp -a "$root/$path" "$dest/$path"
+    done
+    echo "overlay from the work tree: $path"
+done
 mkdir -p "$work/.shim"
 cat > "$work/.shim/sitecustomize.py" <<PY
 import sys
