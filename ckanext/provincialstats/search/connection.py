@@ -46,7 +46,14 @@ class PostgresConnection:
         return results
 
     def commit(self, *args: Any, **kwargs: Any) -> None:
-        """Every write is already committed: nothing is pending."""
+        """Every write is already committed; what CKAN commits at the end of a rebuild
+        (``ckan search-index rebuild``) is the facet summary, recounted from the index."""
+        import ckan.model as ckan_model
+
+        from . import summary
+
+        with ckan_model.meta.engine.begin() as conn:
+            summary.refresh(conn)
 
     def optimize(self, *args: Any, **kwargs: Any) -> None:
         """PostgreSQL's autovacuum keeps the tables and their indexes in shape."""

@@ -17,7 +17,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 
-from . import cache, sql, thai
+from . import cache, sql, summary, thai
 from .model import DATE_TABLE, DOC_TABLE, INDEX_TABLE, SUBSTR_TABLE
 
 # What compiled queries select from: ``i`` the narrow row, ``d`` its wide part.  The
@@ -314,6 +314,9 @@ def _upsert(rows: list[dict[str, Any]], durable: bool) -> None:
     with model.meta.engine.begin() as conn:
         if not durable:
             conn.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
+        ids = [r["id"] for r in rows]
+        summary.lock(conn, ids)
+        replaced = summary.current_rows(conn, ids)
         conn.execute(UPSERT_INDEX, rows)
         conn.execute(UPSERT_DOC, rows)
         conn.execute(UPSERT_SUBSTR, rows)
@@ -321,15 +324,24 @@ def _upsert(rows: list[dict[str, Any]], durable: bool) -> None:
         dates = [d for r in rows for d in r["dates"]]
         if dates:
             conn.execute(INSERT_DATES, dates)
+        summary.apply(conn, replaced, rows)
         cache.bump(conn)  # last, so the state row is locked only until the commit
 
 
 def delete(where_sql: str, params: dict[str, Any]) -> int:
     """Delete the rows a compiled query matches (their doc rows go with them)."""
     with model.meta.engine.begin() as conn:
-        result = conn.execute(sa.text(
-            "DELETE FROM {index} WHERE id IN (SELECT i.id FROM {source} WHERE {where})"
-            .format(index=INDEX_TABLE, source=SOURCE, where=where_sql)), params)
-        if result.rowcount:
+        ids = conn.execute(sa.text(
+            "SELECT i.id FROM {source} WHERE {where}".format(source=SOURCE, where=where_sql)),
+            params).scalars().all()
+        if not ids:
+            return 0
+        summary.lock(conn, ids)
+        removed = conn.execute(sa.text(
+            "DELETE FROM {index} WHERE id = ANY(:ids) RETURNING {cols}".format(
+                index=INDEX_TABLE, cols=", ".join(summary.ROW_COLUMNS))),
+            {"ids": ids}).mappings().all()
+        summary.apply(conn, [dict(r) for r in removed], [])
+        if removed:
             cache.bump(conn)
-        return result.rowcount
+        return len(removed)

@@ -27,6 +27,9 @@ DATE_TABLE = "provincialstats_search_date"
 SUBSTR_TABLE = "provincialstats_search_substr"
 # one row: the index generation, incremented by every index write (search/cache.py)
 STATE_TABLE = "provincialstats_search_state"
+# facet counts per signature, kept with every index write (search/summary.py)
+SIG_TABLE = "provincialstats_search_sig"
+FACET_TABLE = "provincialstats_search_facet"
 
 metadata = tk.BaseModel.metadata
 
@@ -80,10 +83,32 @@ date_table = sa.Table(
 )
 
 
+sig_table = sa.Table(
+    SIG_TABLE, metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("site_id", sa.UnicodeText),
+    sa.Column("state", sa.UnicodeText),
+    sa.Column("dataset_type", sa.UnicodeText),
+    sa.Column("capacity", sa.UnicodeText),
+    sa.Column("owner_org", sa.UnicodeText),
+    sa.Column("permission_labels", pg.ARRAY(sa.UnicodeText), nullable=False),
+)
+
+facet_table = sa.Table(
+    FACET_TABLE, metadata,
+    sa.Column("sig", sa.Integer, sa.ForeignKey(SIG_TABLE + ".id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("field", sa.UnicodeText, primary_key=True),
+    sa.Column("value", sa.UnicodeText, primary_key=True),
+    sa.Column("n", sa.BigInteger, nullable=False),
+)
+
+
 def tables_exist(connection) -> bool:
     inspector = sa.inspect(connection)
     return all(inspector.has_table(t)
-               for t in (INDEX_TABLE, DOC_TABLE, DATE_TABLE, SUBSTR_TABLE, STATE_TABLE))
+               for t in (INDEX_TABLE, DOC_TABLE, DATE_TABLE, SUBSTR_TABLE, STATE_TABLE,
+                         SIG_TABLE, FACET_TABLE))
 
 
 def migration_directory() -> str:

@@ -18,8 +18,8 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan.lib.search.common import SearchQueryError
 
-from . import cache, index, parser, sql, translate
-from .model import DATE_TABLE, DOC_TABLE, INDEX_TABLE
+from . import cache, index, parser, sql, summary, translate
+from .model import DATE_TABLE, DOC_TABLE, FACET_TABLE, INDEX_TABLE, SIG_TABLE
 
 # Parameters that only tune Solr's scoring or response format: they never change which
 # datasets match, so they are accepted and have no effect here.
@@ -218,6 +218,7 @@ def where_for(params: dict[str, Any], comp: sql.Compiler) -> str:
                                    % {"value": fq})
         nodes.append(parser.parse(fq, operator, fq_limits))
     comp.stop_only = stop_only_values(nodes, comp.text_config)
+    comp.nodes = nodes
     return sql.where(comp, nodes)
 
 
@@ -246,6 +247,8 @@ def search(params: dict[str, Any]) -> Results:
     limit = _int(params, "facet.limit", tk.config.get("search.facets.limit"))
     mincount = _int(params, "facet.mincount", 1)
 
+    # counts and facets added up per signature (summary.py) when the search allows it
+    comp.summary = summary.answers(comp.nodes, facet_fields or [])
     if not comp.rank_queries:  # every score is equal: leave it out of the ORDER BY
         order = [(e, d) for e, d in order if e != score]
     statement = _statement(comp, where_sql, score, order, facet_fields or [], limit,
@@ -368,6 +371,8 @@ def _statement(comp: sql.Compiler, where_sql: str, score: str, order: list,
         grouped = expressions
         group_source, group_where = index.SOURCE, where_sql
         count = "(SELECT count(*) FROM %s WHERE %s)" % (index.SOURCE, where_sql)
+    if facet_fields and getattr(comp, "summary", False):
+        return _summary_statement(comp, where_sql, page, facet_fields, limit, mincount)
     if not facet_fields:
         return "{with_}SELECT {count} AS hits, {page}".format(
             with_="WITH %s " % ", ".join(ctes) if ctes else "", count=count, page=page)
@@ -396,6 +401,31 @@ def _statement(comp: sql.Compiler, where_sql: str, score: str, order: list,
             "{page}, {facets}").format(
         ctes=", ".join(ctes), everything=(1 << len(chunks[0])) - 1, page=page,
         facets=", ".join(facets))
+
+
+SUMMARY = ("WITH s AS MATERIALIZED (SELECT i.id FROM {sig} i WHERE {where}) "
+           "SELECT (SELECT CAST(coalesce(sum(f.n), 0) AS bigint) FROM {facet} f "
+           "JOIN s ON f.sig = s.id WHERE f.field = '' AND f.value = '') AS hits, "
+           "{page}, {facets}")
+SUMMARY_FACET = (
+    "(SELECT coalesce(jsonb_agg(jsonb_build_array(v, n) ORDER BY n DESC, v), '[]') "
+    "FROM (SELECT f.value AS v, CAST(sum(f.n) AS bigint) AS n FROM {facet} f "
+    "JOIN s ON f.sig = s.id WHERE f.field = {field} GROUP BY f.value "
+    "HAVING sum(f.n) >= {mincount} ORDER BY n DESC, v {limit}) agg) AS {alias}")
+
+
+def _summary_statement(comp: sql.Compiler, where_sql: str, page: str,
+                       facet_fields: list[str], limit: int, mincount: int) -> str:
+    """The count and the facets added up from the per-signature counts (``summary``):
+    the filter (on signature columns only) is evaluated over the few signature rows;
+    the page is read from the index as in ``_statement``."""
+    mincount_sql = comp.bind(max(mincount, 1))
+    limit_sql = "" if limit < 0 else "LIMIT %s" % comp.bind(limit)
+    facets = [SUMMARY_FACET.format(facet=FACET_TABLE, field=comp.bind(summary.field_key(f)),
+                                   mincount=mincount_sql, limit=limit_sql, alias="f%d" % i)
+              for i, f in enumerate(facet_fields)]
+    return SUMMARY.format(sig=SIG_TABLE, facet=FACET_TABLE, where=where_sql, page=page,
+                          facets=", ".join(facets))
 
 
 def _documents(ids: list[str], scores: dict[str, float], fl: list[str]) -> list[dict]:

@@ -34,7 +34,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 
-from . import index
+from . import index, summary
 from .model import DATE_TABLE, INDEX_TABLE
 
 log = logging.getLogger(__name__)
@@ -253,6 +253,8 @@ def rebuild(workers: Optional[int] = None, batch: int = 200, clear: bool = False
     else:
         outcome = _run_workers(ids, workers, batch, timeout, since)
     failures = outcome["failures"]
+    with model.meta.engine.begin() as conn:  # exact counts, whatever happened before
+        summary.refresh(conn)
     _vacuum()
     seconds = time.perf_counter() - started
     return {"datasets": len(ids), "indexed": len(ids) - len(failures) - len(outcome[

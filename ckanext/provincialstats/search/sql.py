@@ -551,27 +551,31 @@ def facet_source(compiler: Compiler, field: str) -> tuple[str, str]:
     is expanded once with the number of datasets holding it as weight ``n``.  Datasets
     mostly repeat a few tag, group and format combinations, so this unnests and hashes a
     few thousand values instead of every dataset's; the counts are the same (a value
-    counts once per dataset whose array holds it)."""
+    counts once per dataset whose array holds it, even when it is there twice: two CSV
+    resources make one CSV dataset, as Solr counts documents)."""
     kind = field_kind(field)
     key = multivalued_key(field) if kind == "generic" else None
     if key is not None:  # whole vocab arrays grouped; this field's entries expanded
         return "i.vocab", (
-            "SELECT substr(u.e, %s) AS v, g.n FROM {g} g, unnest(g.{c}) u(e) "
+            "SELECT substr(u.e, %s) AS v, g.n FROM {g} g, "
+            "LATERAL (SELECT DISTINCT unnest(g.{c}) AS e) u "
             "WHERE {set} AND left(u.e, %s) = %s" % (
                 compiler.bind(len(key) + 2), compiler.bind(len(key) + 1),
                 compiler.bind(key + "\x1f")))
     if kind == "scalar":
         return column(field), "SELECT g.{c} AS v, g.n FROM {g} g WHERE {set}"
     if kind == "array":
-        return "i." + field, "SELECT unnest(g.{c}) AS v, g.n FROM {g} g WHERE {set}"
+        return "i." + field, ("SELECT u.v, g.n FROM {g} g, "
+                              "LATERAL (SELECT DISTINCT unnest(g.{c}) AS v) u WHERE {set}")
     if kind == "date":
         fmt = compiler.bind('YYYY-MM-DD"T"HH24:MI:SS"Z"')
         return "i." + field, "SELECT to_char(g.{c}, %s) AS v, g.n FROM {g} g WHERE {set}" % fmt
     if kind in ("generic", "tokenised"):
         key = compiler.bind(field)
         return "fields -> %s" % key, (
-            "SELECT jsonb_array_elements_text(CASE jsonb_typeof(g.{c}) WHEN 'array' "
-            "THEN g.{c} ELSE jsonb_build_array(g.{c}) END) AS v, g.n FROM {g} g "
+            "SELECT u.v, g.n FROM {g} g, LATERAL (SELECT DISTINCT "
+            "jsonb_array_elements_text(CASE jsonb_typeof(g.{c}) WHEN 'array' "
+            "THEN g.{c} ELSE jsonb_build_array(g.{c}) END) AS v) u "
             "WHERE {set} AND g.{c} IS NOT NULL")
     raise SearchQueryError(_("facets are not supported on text field %(field)r")
                            % {"field": field})
