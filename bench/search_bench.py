@@ -19,9 +19,12 @@ years, organizations, groups, resources) straight into CKAN's tables with COPY, 
   datasets removed from the index: datasets per second, and their ratio;
 - in a fresh CKAN process, runs each query of ``QUERIES`` ``--runs`` times through
   ``package_search`` (or ``package_autocomplete``) as an anonymous user (so permission
-  labels apply) and reports median and p95 in ms, first with the search result cache
-  off (every run computes its answer), then on (repeated runs answered from Redis); a
-  query the backend refuses is reported with its error.
+  labels apply; two facet queries as a sysadmin and on an organization page) and
+  reports median and p95 in ms, first with the search result cache off (every run
+  computes its answer), then on (repeated runs answered from Redis); a query the
+  backend refuses is reported with its error.  For the facet queries it also says
+  whether the facet summary answered them and whether its count, facets and page
+  equal those counted over the matched datasets (the summary switched off).
 
 It prints figures; it is not a test.  Nothing it does touches other databases.
 """
@@ -54,6 +57,13 @@ QUERIES = [
         ["organization", "groups", "tags", "res_format", "license_id"])}),
     ("facets incl. province, no q", "package_search", {"facet.field": json.dumps(
         ["organization", "tags", "res_format", "province", "stat_sector"])}),
+    ("facets, signed in as sysadmin, include_private", "package_search", {
+        "facet.field": json.dumps(["organization", "groups", "tags", "res_format",
+                                   "license_id", "province"]),
+        "include_private": True, "_user": "site"}),
+    ("facets, organization page (fq=owner_org)", "package_search", {
+        "facet.field": json.dumps(["organization", "groups", "tags", "res_format",
+                                   "license_id", "province"]), "_org": True}),
     ("fq province + date range", "package_search", {
         "fq": "province:TH-22 metadata_modified:[2024-01-01T00:00:00Z TO NOW]"}),
     ("sort by title", "package_search", {"sort": "title_string asc"}),
@@ -326,8 +336,10 @@ def _time_query(tk, action: str, params: dict, runs: int) -> dict:
     """Median and p95 of ``runs`` calls after 3 warm-up calls; a refused query (any
     error) is reported with its message instead of timings."""
     timings, hits = [], None
+    params = _resolve(tk, params)
+    user = params.pop("_user", "")
     for i in range(runs + 3):
-        context = {"user": "", "ignore_auth": False}
+        context = {"user": user, "ignore_auth": False}
         data = dict(params, rows=20) if action == "package_search" else dict(params)
         started = time.perf_counter()
         try:
@@ -342,6 +354,45 @@ def _time_query(tk, action: str, params: dict, runs: int) -> dict:
     timings.sort()
     return {"hits": hits, "median_ms": round(statistics.median(timings), 1),
             "p95_ms": round(_percentile(timings, 0.95), 1)}
+
+
+def _resolve(tk, params: dict) -> dict:
+    """``_user: site``: the site user (a sysadmin); ``_org``: filter on the organization
+    with the most datasets (an organization page)."""
+    params = dict(params)
+    if params.get("_user") == "site":
+        params["_user"] = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    if params.pop("_org", False):
+        facets = tk.get_action("package_search")(
+            {"ignore_auth": True}, {"rows": 0, "facet.field": json.dumps(["owner_org"]),
+                                    "facet.limit": 1})["facets"]["owner_org"]
+        params["fq"] = 'owner_org:"%s"' % next(iter(facets))
+    return params
+
+
+def facets_agree(tk, action: str, params: dict) -> Optional[bool]:
+    """Whether the count and facets of a search the facet summary answers equal those
+    counted over the matched datasets (the summary switched off); None: not a search
+    the summary answers."""
+    from ckanext.provincialstats.search import query, summary
+
+    params = _resolve(tk, params)
+    user = params.pop("_user", "")
+    used = []
+    real_statement, real_answers = query._summary_statement, summary.answers
+    query._summary_statement = lambda *a, **kw: used.append(1) or real_statement(*a, **kw)
+    try:
+        summed = tk.get_action(action)({"user": user, "ignore_auth": False},
+                                       dict(params, rows=20))
+        summary.answers = lambda *a, **kw: False
+        counted = tk.get_action(action)({"user": user, "ignore_auth": False},
+                                        dict(params, rows=20))
+    finally:
+        query._summary_statement, summary.answers = real_statement, real_answers
+    if not used:
+        return None
+    return (summed["count"], summed["facets"], [d["id"] for d in summed["results"]]) == (
+        counted["count"], counted["facets"], [d["id"] for d in counted["results"]])
 
 
 def measure(ini: str, runs: int, only: Optional[list[str]] = None) -> dict:
@@ -387,6 +438,10 @@ def measure(ini: str, runs: int, only: Optional[list[str]] = None) -> dict:
             if "error" not in cached:
                 figure.update(cached_median_ms=cached["median_ms"],
                               cached_p95_ms=cached["p95_ms"])
+            if action == "package_search" and "facet.field" in params:
+                tk.config["ckanext.provincialstats.search.cache_ttl"] = 0
+                figure["summary_agrees"] = facets_agree(tk, action, params)
+                model.Session.rollback()
             figures.append(figure)
     return {"queries": figures}
 
@@ -485,8 +540,17 @@ def _figure_line(q: dict) -> str:
     if "error" in q:
         return "%-50s refused: %s" % (q["query"], q["error"][:200])
     return "%-50s hits %6d  median %6.1f ms  p95 %6.1f ms  cached: median %5.1f ms  " \
-        "p95 %5.1f ms" % (q["query"], q["hits"], q["median_ms"], q["p95_ms"],
-                          q.get("cached_median_ms", -1), q.get("cached_p95_ms", -1))
+        "p95 %5.1f ms%s" % (q["query"], q["hits"], q["median_ms"], q["p95_ms"],
+                            q.get("cached_median_ms", -1), q.get("cached_p95_ms", -1),
+                            _agreement(q))
+
+
+def _agreement(q: dict) -> str:
+    """Whether the facet summary answered, and agreed with counting the matches."""
+    if "summary_agrees" not in q:
+        return ""
+    return {None: "; counted (no summary)", True: "; summary = counted",
+            False: "; SUMMARY DIFFERS FROM COUNTED"}[q["summary_agrees"]]
 
 
 def markdown(results: list[dict], runs: int, command: str) -> str:
@@ -541,7 +605,7 @@ def _cell(q: dict) -> str:
     if "cached_p95_ms" in q:
         cell += "; cached: median %.1f ms, p95 %.1f ms" % (q["cached_median_ms"],
                                                           q["cached_p95_ms"])
-    return cell
+    return cell + _agreement(q)
 
 
 def main() -> None:
