@@ -89,3 +89,55 @@ class TestTurtleCache:
         assert chunk_builds == []  # JSON-LD: the page's graph serialised by rdflib
         assert len(set(g.subjects(rdflib.RDF.type,
                                   rdflib.URIRef("http://www.w3.org/ns/dcat#Dataset")))) == 3
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS + " dcat")
+@pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", datasets.PROFILES)
+@pytest.mark.ckan_config(*datasets.NO_URL_CHECKS)
+@pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", 2)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestStreamedPage:
+    """A page is searched and sent in batches of turtle_cache.BATCH datasets (here 1),
+    whatever the page size: the same graph and paging as ckanext-dcat's page."""
+
+    @pytest.fixture
+    def searches(self, monkeypatch):
+        monkeypatch.setattr(turtle_cache, "BATCH", 1)
+        asked = []
+        real = turtle_cache._search
+
+        def counting(context, data_dict, start, rows):
+            asked.append((start, rows))
+            return real(context, data_dict, start, rows)
+
+        monkeypatch.setattr(turtle_cache, "_search", counting)
+        return asked
+
+    @pytest.mark.parametrize("page, fq", [(1, None), (2, None), (1, "province:TH-22")])
+    def test_batches_give_ckanext_dcats_page(self, app, searches, page, fq):
+        datasets.create_rich_catalogue()
+        url = f"/catalog.ttl?page={page}" + (f"&fq={fq}" if fq else "")
+        response = app.get(url)
+        assert response.is_streamed
+        ours = rdflib.Graph().parse(data=response.body, format="turtle")
+        with app.flask_app.test_request_context(url):
+            stock = rdflib.Graph().parse(data=call_action(
+                "dcat_catalog_show", format="ttl", page=page, fq=fq), format="turtle")
+        assert isomorphic(ours, stock)  # datasets, catalogue node and hydra paging
+        found = len(set(ours.subjects(rdflib.RDF.type, rdflib.URIRef(
+            "http://www.w3.org/ns/dcat#Dataset"))))
+        assert found and searches == [((page - 1) * 2 + n, 1) for n in range(found)]
+        with app.flask_app.test_request_context(url.replace(".ttl", ".rdf")):
+            stock_xml = rdflib.Graph().parse(data=call_action(
+                "dcat_catalog_show", format="xml", page=page, fq=fq), format="xml")
+        whole = rdflib.Graph().parse(data=app.get(url.replace(".ttl", ".rdf")).body,
+                                     format="xml")
+        assert isomorphic(whole, stock_xml)  # RDF/XML: the page's graph, read in batches
+
+    def test_a_bad_page_is_refused_before_anything_is_sent(self, app):
+        datasets.create_rich_catalogue()
+        response = app.get("/catalog.ttl?page=0", status=409)
+        assert "Page param must be a positive integer" in response.body
+        response = app.get("/province/TH-22/catalog.ttl?modified_since=yesterday-ish",
+                           status=409)
+        assert "Wrong modified date format" in response.body

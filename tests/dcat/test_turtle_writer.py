@@ -41,3 +41,29 @@ def test_iri_with_characters_turtle_forbids_is_escaped_not_broken():
     back = rdflib.Graph().parse(data=text, format="turtle")
     assert str(back.value(rdflib.URIRef("http://example.org/d"), DCAT.accessURL)) == \
         "http://example.org/a%20file%3C1%3E.csv"
+
+
+def test_own_fields_as_text_are_the_same_literals_as_in_the_graph():
+    from ckanext.provincialstats.dcat import fields
+    from ckanext.provincialstats.dcat.profile import _as_list
+
+    ns = rdflib.Namespace("http://example.org/vocab/provincialstats#")
+    own = tuple(fields.Field(name, name, kind, {}, False) for name, kind in (
+        ("t", "text"), ("d", "date"), ("i", "int"), ("n", "decimal"), ("u", "uri"),
+        ("c", "code"), ("l", "list"), ("e", "text")))
+    data = {"t": 'ข้าว "หอม"\nสอง', "d": "2024-05-01T10:00:00", "i": "042", "n": "1.50",
+            "u": "http://example.org/a b", "c": "True", "l": '["ก", "b"]', "e": ""}
+    prefixes = {}
+    text = fields.turtle(data, own, ns, prefixes)
+    document = "".join(f"@prefix {p}: <{n}> .\n" for p, n in prefixes.items())
+    back = rdflib.Graph().parse(data=document + f"<http://example.org/d> {text} .",
+                                format="turtle")
+    expected = rdflib.Graph()
+    subject = rdflib.URIRef("http://example.org/d")
+    for field in own:
+        values = _as_list(data[field.name]) if field.kind == "list" \
+            else [data[field.name]]
+        for value in values:
+            if fields.literal(field, value) is not None:
+                expected.add((subject, ns[field.local], fields.literal(field, value)))
+    assert len(back) == 8 and set(back) == set(expected)

@@ -22,6 +22,7 @@ from rdflib.namespace import OWL, XSD
 
 from ckanext.dcat.profiles import DCT, RDF, RDFS
 from ckanext.provincialstats.dcat import concepts
+from ckanext.provincialstats.dcat.turtle_writer import string_text
 
 # Fields written with DCAT/DCT properties (or derived), never in the own namespace.
 MAPPED_DATASET_FIELDS = {
@@ -141,6 +142,59 @@ def literal(field: Field, value: Any) -> Literal | None:
     if field.kind == "uri":
         return Literal(str(value), datatype=XSD.anyURI)
     return Literal(str(value))
+
+
+_DATATYPES = {"date": "date", "int": "integer", "decimal": "decimal", "uri": "anyURI"}
+_PLAIN_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+
+
+def _literal_text(field: Field, value: Any) -> str | None:
+    """:func:`literal` as Turtle text (a datatype as ``xsd:...``): parsed, the same
+    literal."""
+    if value in (None, ""):
+        return None
+    kind = field.kind
+    if kind == "text":
+        text = str(value)
+        lang = lang_of(text)
+        return string_text(text) + (f"@{lang}" if lang else "")
+    if kind == "date":
+        lexical = str(value)[:10]
+    elif kind == "int":
+        lexical = str(int(value))
+    elif kind in ("decimal", "uri"):
+        lexical = str(value)
+    else:
+        return string_text(str(value))
+    return f"{string_text(lexical)}^^xsd:{_DATATYPES[kind]}"
+
+
+def turtle(data: dict, own: tuple[Field, ...], ns: Namespace,
+           prefixes: dict[str, str]) -> str:
+    """The predicate-object list (``pstat:a "x" ; pstat:b "y"``) of ``data``'s values of
+    the ``own`` fields, the same triples as the profile adds with :func:`literal`; the
+    prefixes it uses (``pstat``, ``xsd``) are added to ``prefixes``. Empty: no value."""
+    from ckanext.provincialstats.dcat.profile import _as_list  # (profile imports this)
+
+    parts = []
+    for field in own:
+        items = data.get(field.name)
+        if field.kind == "list":
+            items = _as_list(items)
+        else:
+            items = [items]
+        objects = [t for t in (_literal_text(field, item) for item in items) if t]
+        if not objects:
+            continue
+        if _PLAIN_LOCAL.match(field.local):
+            verb = "pstat:" + field.local
+            prefixes["pstat"] = str(ns)
+        else:
+            verb = "<%s%s>" % (ns, field.local)
+        if field.kind in _DATATYPES:
+            prefixes["xsd"] = str(XSD)
+        parts.append(verb + " " + ", ".join(objects))
+    return " ;\n    ".join(parts)
 
 
 def value(field: Field, literal_value) -> Any:

@@ -17,12 +17,16 @@ frequency and GD Catalog fields.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import re
+from typing import Callable, Iterator
 
 from ckan.plugins import toolkit
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import Namespace
+from rdflib.plugins.stores.memory import SimpleMemory
 
 from ckanext.dcat.profiles import (
     DCAT,
@@ -37,7 +41,7 @@ from ckanext.dcat.profiles import (
 )
 from ckanext.dcat.utils import resource_uri
 from ckanext.provincialstats import vocab
-from ckanext.provincialstats.dcat import concepts, fields
+from ckanext.provincialstats.dcat import concepts, fields, turtle_writer
 from ckanext.provincialstats.quality import dqv
 
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")
@@ -57,6 +61,55 @@ LICENSES = {
     "Creative Commons Attribution No-Derivs":
         "https://creativecommons.org/licenses/by-nd/4.0/",
 }
+
+
+class TextOut:
+    """What the profile wrote as Turtle text instead of adding it to the graph (see
+    :func:`written_as_text`): statements, the prefixes they use, the concepts written."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+        self.prefixes: dict[str, str] = {}
+        self.seen: set = set()
+
+
+_TEXT: contextvars.ContextVar[TextOut | None] = contextvars.ContextVar(
+    "provincialstats_dcat_text", default=None)
+
+
+@contextlib.contextmanager
+def written_as_text(out: TextOut) -> Iterator[TextOut]:
+    """Within the block, :meth:`ProvincialStatsProfile.graph_from_dataset` writes the
+    parts it adds that nothing else reads (the concepts' descriptions: labels, notations,
+    schemes, classes; the GD Catalog fields of the own namespace) as Turtle text into
+    ``out`` instead of the graph; the links from the dataset to the concepts stay in the
+    graph. For the Turtle chunks of :mod:`.turtle_cache`: the same triples, less rdflib
+    work. The concepts' text is made once per process by :mod:`.turtle_writer` from the
+    same functions that add them to a graph."""
+    token = _TEXT.set(out)
+    try:
+        yield out
+    finally:
+        _TEXT.reset(token)
+
+
+_CONCEPT_TEXT: dict = {}
+
+
+def _concept_text(key: tuple, add: Callable[[Graph], URIRef | None]):
+    """``(ref, prefixes, text)`` of what ``add`` puts in an empty graph, made once per
+    ``key`` (which names everything ``add`` writes, and the base URI)."""
+    found = _CONCEPT_TEXT.get(key)
+    if found is None:
+        g = Graph(store=SimpleMemory(), bind_namespaces="core")
+        g.bind("skos", SKOS)
+        g.bind("dct", DCT)
+        ref = add(g)
+        prefixes, text = turtle_writer.serialize(g)
+        if len(_CONCEPT_TEXT) > 10000:  # strategic issues renamed over a long life
+            _CONCEPT_TEXT.clear()
+        found = _CONCEPT_TEXT[key] = (ref, prefixes, text)
+    return found
 
 
 def _as_list(value) -> list:
@@ -101,6 +154,28 @@ class ProvincialStatsProfile(RDFProfile):
         if metric_values:
             dqv.add_measurements(g, dataset_ref, metric_values)
 
+    def _describe(self, key: tuple, add: Callable[[Graph], URIRef | None]):
+        """``add(graph)`` (a concept's description; returns the concept), or in
+        :func:`written_as_text` mode the same triples as text, once per chunk."""
+        out = _TEXT.get()
+        if out is None:
+            return add(self.g)
+        key = (concepts.base(),) + key
+        ref, prefixes, text = _concept_text(key, add)
+        if key not in out.seen and text:
+            out.seen.add(key)
+            out.statements.append(text)
+            out.prefixes.update(prefixes)
+        return ref
+
+    def _eu_concept(self, uri, scheme, rdf_class=None, label=None):
+        self._describe(("eu", str(uri), str(scheme), rdf_class, label),
+                       lambda g: concepts.add_eu_concept(g, uri, scheme, rdf_class, label))
+
+    def _typed(self, ref, rdf_class):
+        self._describe(("typed", str(ref), str(rdf_class)),
+                       lambda g: g.add((ref, RDF.type, rdf_class)) and None)
+
     def _tag_languages(self, subject, predicates):
         for predicate in predicates:
             for obj in list(self.g.objects(subject, predicate)):
@@ -111,7 +186,8 @@ class ProvincialStatsProfile(RDFProfile):
 
     def _spatial_out(self, dataset_dict, dataset_ref):
         for code in _as_list(dataset_dict.get("province")):
-            ref = concepts.add_province(self.g, code, with_region=False)
+            ref = self._describe(("province", code), lambda g, code=code: concepts.add_province(
+                g, code, with_region=False))
             if ref is not None:
                 self.g.add((dataset_ref, DCT.spatial, ref))
         bounds = [dataset_dict.get(k) for k in ("west_bound_longitude", "south_bound_longitude",
@@ -127,27 +203,37 @@ class ProvincialStatsProfile(RDFProfile):
     def _themes_out(self, dataset_dict, dataset_ref):
         g = self.g
         for code in _as_list(dataset_dict.get("stat_sector")):
-            ref = concepts.add_sector(g, code)
+            ref = self._describe(("sector", code),
+                                 lambda g, code=code: concepts.add_sector(g, code))
             if ref is None:
                 continue
             g.add((dataset_ref, DCAT.theme, ref))
             theme = concepts.SECTOR_THEMES[vocab.normalise_sector_code(code)]
             eu = URIRef(f"{concepts.EU}data-theme/{theme}")
-            concepts.add_eu_concept(g, eu, concepts.DATA_THEME_SCHEME,
-                                    label=concepts.DATA_THEME_LABELS[theme])
+            self._eu_concept(eu, concepts.DATA_THEME_SCHEME,
+                             label=concepts.DATA_THEME_LABELS[theme])
             g.add((dataset_ref, DCAT.theme, eu))
         names = _as_list(dataset_dict.get("strategic_issue"))
         if names:
             records = self._issue_records()
             for name in names:
-                g.add((dataset_ref, DCAT.theme, concepts.add_issue(g, name, records.get(name))))
+                record = records.get(name)
+                key = ("issue", name) + tuple(sorted((record or {}).items()))
+                g.add((dataset_ref, DCAT.theme, self._describe(
+                    key, lambda g, name=name, record=record: concepts.add_issue(
+                        g, name, record))))
 
     def _issue_records(self):
-        # One query per serializer graph, not one per dataset.
-        cache = getattr(self.g, "_provincialstats_issues", None)
+        # One query per serializer graph (ckanext-dcat's path: a new profile object per
+        # dataset) or per profile object (the Turtle chunks: one per page), not one per
+        # dataset.
+        cache = getattr(self, "_issues", None)
+        if cache is None:
+            cache = getattr(self.g, "_provincialstats_issues", None)
         if cache is None:
             cache = concepts.strategic_issues()
             self.g._provincialstats_issues = cache
+        self._issues = cache
         return cache
 
     def _temporal_out(self, dataset_dict, dataset_ref):
@@ -170,7 +256,7 @@ class ProvincialStatsProfile(RDFProfile):
         self.g.remove((dataset_ref, DCT.accrualPeriodicity, None))
         if uri is not None:
             self.g.add((dataset_ref, DCT.accrualPeriodicity, uri))
-            concepts.add_eu_concept(self.g, uri, concepts.FREQUENCY_SCHEME, DCT.Frequency)
+            self._eu_concept(uri, concepts.FREQUENCY_SCHEME, DCT.Frequency)
 
     def _languages_out(self, dataset_dict, dataset_ref):
         self.g.remove((dataset_ref, DCT.language, None))
@@ -178,8 +264,7 @@ class ProvincialStatsProfile(RDFProfile):
             uri = concepts.language_uri(value)
             if uri is not None:
                 self.g.add((dataset_ref, DCT.language, uri))
-                concepts.add_eu_concept(self.g, uri, concepts.LANGUAGE_SCHEME,
-                                        DCT.LinguisticSystem)
+                self._eu_concept(uri, concepts.LANGUAGE_SCHEME, DCT.LinguisticSystem)
 
     def _access_rights_out(self, dataset_dict, dataset_ref):
         code = concepts.ACCESS_RIGHTS.get(dataset_dict.get("data_category"))
@@ -187,11 +272,16 @@ class ProvincialStatsProfile(RDFProfile):
             uri = URIRef(f"{concepts.EU}access-right/{code}")
             self.g.remove((dataset_ref, DCT.accessRights, None))
             self.g.add((dataset_ref, DCT.accessRights, uri))
-            concepts.add_eu_concept(self.g, uri, concepts.ACCESS_RIGHT_SCHEME,
-                                    DCT.RightsStatement)
+            self._eu_concept(uri, concepts.ACCESS_RIGHT_SCHEME, DCT.RightsStatement)
 
     def _own_fields_out(self, data, subject, own):
         ns = fields.namespace()
+        out = _TEXT.get()
+        if out is not None and isinstance(subject, URIRef):
+            text = fields.turtle(data, own, ns, out.prefixes)
+            if text:
+                out.statements.append(f"<{turtle_writer.iri_text(str(subject))}> {text} .")
+            return
         for field in own:
             values = _as_list(data.get(field.name)) if field.kind == "list" \
                 else [data.get(field.name)]
@@ -226,16 +316,16 @@ class ProvincialStatsProfile(RDFProfile):
             file_type, media_type = known
             uri = URIRef(f"{concepts.EU}file-type/{file_type}")
             g.add((ref, DCT["format"], uri))
-            concepts.add_eu_concept(g, uri, concepts.FILE_TYPE_SCHEME, DCT.MediaTypeOrExtent)
+            self._eu_concept(uri, concepts.FILE_TYPE_SCHEME, DCT.MediaTypeOrExtent)
             if media_type:
                 media = URIRef(f"https://www.iana.org/assignments/media-types/{media_type}")
                 g.add((ref, DCAT.mediaType, media))
-                g.add((media, RDF.type, DCT.MediaType))
+                self._typed(media, DCT.MediaType)
         license_url = LICENSES.get(dataset_dict.get("license_id"))
         g.remove((ref, DCT.license, None))
         if license_url:
             g.add((ref, DCT.license, URIRef(license_url)))
-            g.add((URIRef(license_url), RDF.type, DCT.LicenseDocument))
+            self._typed(URIRef(license_url), DCT.LicenseDocument)
         elif dataset_dict.get("license_id"):
             doc = BNode()
             g.add((ref, DCT.license, doc))

@@ -1,25 +1,38 @@
-"""The Turtle catalogue page (``/catalog.ttl``, ``/province/<name>/catalog.ttl``) built
-from per-dataset Turtle chunks kept in Redis, so an unchanged dataset is not serialised
-again on the next crawl.
+"""The Turtle catalogue page (``/catalog.ttl``, ``/province/<name>/catalog.ttl``),
+streamed, built from per-dataset Turtle chunks kept in Redis, so an unchanged dataset is
+not serialised again on the next crawl.
 
-A page is: the ``@prefix`` lines, the catalogue and hydra paging (serialised on every
-request), then one chunk per dataset: the dataset's own graph (its distributions,
-concepts, publisher, contact...) serialised alone by :mod:`.turtle_writer` (several times
-faster than rdflib's Turtle serializer, so a page that has to be built is not slower than
-ckanext-dcat's despite the richer graph). Chunks are keyed on everything the
+A page is streamed (:func:`catalog_page` returns a generator of text): the ``@prefix``
+lines and the catalogue node with its hydra paging, then the page's datasets in batches
+of :data:`BATCH` (one search, one Redis read and one quality-score read per batch,
+whatever ``ckanext.dcat.datasets_per_page`` is): for each batch the ``dcat:dataset``
+links of the catalogue to its datasets and one chunk per dataset. So the web process holds
+one batch's search results and text, not a page's. A prefix a chunk uses that is not yet
+declared (or bound to another namespace) gets its ``@prefix`` line just before the chunk
+(Turtle allows a directive between any two statements).
+
+A chunk is the dataset's own graph (its distributions, publisher, contact...) serialised
+alone by :mod:`.turtle_writer` (several times faster than rdflib's Turtle serializer),
+plus what the ``provincialstats`` profile writes as text (:func:`.profile.written_as_text`:
+the concepts' descriptions and the GD Catalog fields) and the DQV measurements
+(:func:`ckanext.provincialstats.quality.dqv.turtle`): the same triples as ckanext-dcat's
+serialisation of the page (the tests compare the graphs). The profiles are loaded and
+instantiated once per page, not once per dataset. Chunks are keyed on everything the
 chunk is made from: the profiles, the base URI, the dataset's id and
 ``metadata_modified``, the organization as indexed and the labels of the strategic issues
-it names, its quality scores (the DQV measurements), plus :data:`VERSION` (bumped when
-the profile's output changes). Entries expire
-after ``ckanext.provincialstats.dcat.cache_ttl`` seconds (0: no cache; the page is still
-written chunk by chunk). A dataset graph
-is built and dropped one at a time, so the web process holds one dataset's graph, not a
-page's, whatever ``ckanext.dcat.datasets_per_page`` is.
+it names, its quality scores, plus :data:`VERSION` (bumped when the profile's output
+changes). Entries expire after ``ckanext.provincialstats.dcat.cache_ttl`` seconds (0: no
+cache; the page is still written chunk by chunk).
 
-Other formats, and Turtle when two chunks' prefixes would clash, are serialised whole
-by rdflib (:func:`catalog_page`, the same steps as ckanext-dcat's ``dcat_catalog_show``
-plus the bulk quality scores and a province's catalogue node). The site's catalogue with
-stock profiles only, or with ``ckanext.dcat.expose_subcatalogs``, is ckanext-dcat's own
+The batches are searched one after the other (``start``/``rows`` within the page), as a
+crawler pages through the catalogue: a dataset modified while a page is being sent can
+move between batches as it can between pages.
+
+Other formats (RDF/XML, JSON-LD...) need the whole page's graph: its datasets are read in
+the same batches, but the graph and rdflib's serialisation of it are whole
+(:func:`_whole_page`, the same steps as ckanext-dcat's ``dcat_catalog_show`` plus the bulk
+quality scores and a province's catalogue node). The site's catalogue with stock
+profiles only, or with ``ckanext.dcat.expose_subcatalogs``, is ckanext-dcat's own
 ``dcat_catalog_show``.
 """
 from __future__ import annotations
@@ -27,37 +40,33 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
+from typing import Iterator
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib.redis import connect_to_redis
+from dateutil.parser import parse as dateutil_parse
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.memory import SimpleMemory
 
-from ckanext.dcat.logic import _pagination_info, _search_ckan_datasets
+from ckanext.dcat.logic import DATASETS_PER_PAGE, _pagination_info, wrong_page_exception
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.profiles import DCAT
 from ckanext.dcat.utils import catalog_uri, dataset_uri, url_to_rdflib_format
 from ckanext.provincialstats.dcat import catalogue, concepts, turtle_writer
+from ckanext.provincialstats.dcat.profile import TextOut, written_as_text
 from ckanext.provincialstats.quality import dqv
 
 log = logging.getLogger(__name__)
 
-VERSION = "4"
+VERSION = "5"
 TTL_OPTION = "ckanext.provincialstats.dcat.cache_ttl"
+BATCH = 100  # datasets per search, Redis read and quality-score read
 
 
 def _ttl() -> int:
     return int(tk.config.get(TTL_OPTION) or 0)
-
-
-class _Clash(Exception):
-    """Two chunks bind one prefix to different namespaces."""
-
-
-def _merge(into: dict[str, str], prefixes: dict[str, str]) -> None:
-    for prefix, iri in prefixes.items():
-        if into.setdefault(prefix, iri) != iri:
-            raise _Clash(prefix)
 
 
 def _key(dataset: dict, profiles: list[str] | None, issues: dict,
@@ -92,20 +101,52 @@ def _graph() -> Graph:
     return Graph(store=_Store(), bind_namespaces="core")
 
 
-def _chunk(dataset: dict, builder: RDFSerializer,
+class Builder:
+    """A page's serializer with its profiles loaded and instantiated once (ckanext-dcat
+    makes new profile objects, each asking scheming for the dataset schema, for every
+    dataset)."""
+
+    def __init__(self, profiles: list[str] | None):
+        self.serializer = RDFSerializer(profiles=profiles)
+        self.profiles = [cls(None, compatibility_mode=self.serializer.compatibility_mode)
+                         for cls in self.serializer._profiles]
+        self.with_dqv = _uses_profile(profiles)
+
+    def dataset_graph(self, dataset: dict, out: TextOut | None) -> URIRef:
+        g = self.serializer.g = _graph()
+        for profile in self.profiles:
+            profile.g = g
+        ref = URIRef(dataset_uri(dataset))
+        if out is None:
+            for profile in self.profiles:
+                profile.graph_from_dataset(dataset, ref)
+        else:
+            with dqv.written_as_text(), written_as_text(out):
+                for profile in self.profiles:
+                    profile.graph_from_dataset(dataset, ref)
+        return ref
+
+
+def _chunk(dataset: dict, builder: Builder,
            with_dqv: bool = False) -> tuple[dict[str, str], str]:
-    """One dataset's graph, built alone (a fresh graph on the page's serializer, whose
-    profiles are loaded once) and serialised."""
-    builder.g = _graph()
-    with dqv.written_as_text():
-        dataset_ref = builder.graph_from_dataset(dataset)
-    prefixes, body = turtle_writer.serialize(builder.g)
+    """One dataset's graph, built alone and serialised, with what the profile wrote as
+    text."""
+    out = TextOut()
+    dataset_ref = builder.dataset_graph(dataset, out)
+    prefixes, body = turtle_writer.serialize(builder.serializer.g)
+    if any(prefixes.get(p, iri) != iri for p, iri in out.prefixes.items()):
+        # the graph binds a prefix of the text to another namespace: all as a graph
+        dataset_ref = builder.dataset_graph(dataset, None)
+        prefixes, body = turtle_writer.serialize(builder.serializer.g)
+        out = TextOut()
+    prefixes = {**prefixes, **out.prefixes}
+    parts = [body] + out.statements
     metric_values = dqv.values_for(dataset) if with_dqv else None
     if metric_values:
-        prefixes = {**prefixes, "dqv": str(dqv.DQV)}
-        body += "\n" + dqv.turtle(turtle_writer.iri_text(str(dataset_ref)), dataset["id"],
-                                  metric_values)
-    return prefixes, body
+        prefixes["dqv"] = str(dqv.DQV)
+        parts.append(dqv.turtle(turtle_writer.iri_text(str(dataset_ref)), dataset["id"],
+                                metric_values))
+    return prefixes, "\n".join(parts)
 
 
 def _uses_profile(profiles: list[str] | None) -> bool:
@@ -113,60 +154,141 @@ def _uses_profile(profiles: list[str] | None) -> bool:
     return "provincialstats" in names
 
 
-def catalog_page(context: dict, data_dict: dict, province: dict | None = None) -> str:
+def _page_number(data_dict: dict) -> int:
+    try:
+        page = int(data_dict.get("page", 1) or 1)
+    except ValueError:
+        raise wrong_page_exception
+    if page < 1:
+        raise wrong_page_exception
+    return page
+
+
+def _search(context: dict, data_dict: dict, start: int, rows: int) -> dict:
+    """``package_search`` as ckanext-dcat's ``_search_ckan_datasets`` asks it, for
+    ``rows`` datasets from ``start``."""
+    search = {"rows": rows, "start": start, "sort": "metadata_modified desc",
+              "q": data_dict.get("q", "*:*"), "fq": data_dict.get("fq"),
+              "fq_list": ["-dataset_type:harvest", "-dataset_type:showcase"]}
+    modified_since = data_dict.get("modified_since")
+    if modified_since:
+        try:
+            modified_since = dateutil_parse(modified_since).isoformat() + "Z"
+        except (ValueError, AttributeError):
+            raise tk.ValidationError("Wrong modified date format. Use ISO-8601 format")
+        search["fq_list"].append(f"metadata_modified:[{modified_since} TO NOW]")
+    return tk.get_action("package_search")(dict(context), search)
+
+
+class _Page:
+    """A catalogue page read in batches: the first batch's search (for the count and
+    the hydra paging) is made at once, in the request; the others as they are asked."""
+
+    def __init__(self, context: dict, data_dict: dict):
+        self.context, self.data_dict = context, data_dict
+        self.size = int(tk.config.get("ckanext.dcat.datasets_per_page", DATASETS_PER_PAGE))
+        self.start = (_page_number(data_dict) - 1) * self.size
+        self.first = _search(context, data_dict, self.start, min(BATCH, self.size))
+        self.count = self.first["count"]
+        on_page = max(0, min(self.size, self.count - self.start))
+        self.paging = _pagination_info({"count": self.count, "results": range(on_page)},
+                                       data_dict)
+        self.batches_left = math.ceil(on_page / BATCH)
+
+    def batches(self) -> Iterator[list[dict]]:
+        first, self.first = self.first, None
+        for number in range(self.batches_left):
+            offset = number * BATCH
+            rows = min(BATCH, self.size - offset)
+            query = first if number == 0 else _search(
+                self.context, self.data_dict, self.start + offset, rows)
+            first = None
+            if not query["results"]:
+                return
+            yield query["results"]
+
+
+def catalog_page(context: dict, data_dict: dict,
+                 province: dict | None = None) -> str | Iterator[str]:
     """One catalogue page (``data_dict`` as ``dcat_catalog_show`` takes) in any RDF
     format: the site's catalogue, or with ``province`` (a province of
     :mod:`ckanext.provincialstats.vocab`) that province's catalogue (:mod:`.catalogue`).
 
-    With the ``provincialstats`` profile the page's quality scores are read in bulk
-    (:mod:`ckanext.provincialstats.quality.dqv`) and Turtle comes from the chunk cache;
-    without it (ckanext-dcat's stock profiles) the site's catalogue is ckanext-dcat's own
-    ``dcat_catalog_show``, unchanged."""
+    Turtle: a generator of the page's text (the first batch already searched, so a bad
+    parameter raises here); other formats: the whole text. With the ``provincialstats``
+    profile the quality scores are read in bulk per batch
+    (:mod:`ckanext.provincialstats.quality.dqv`); without it (ckanext-dcat's stock
+    profiles) the site's catalogue is ckanext-dcat's own ``dcat_catalog_show``,
+    unchanged."""
     tk.check_access("dcat_catalog_show", context, data_dict)
     profiles = data_dict.get("profiles")
     subcatalogs = tk.asbool(tk.config.get("ckanext.dcat.expose_subcatalogs"))
     if province is None and (subcatalogs or not _uses_profile(profiles)):
         return tk.get_action("dcat_catalog_show")(context, data_dict)
-    query = _search_ckan_datasets(context, data_dict)
-    datasets = query["results"]
-    paging = _pagination_info(query, data_dict)
-    scores = dqv.bulk_values(datasets) if _uses_profile(profiles) else {}
-    with dqv.prefetched(scores):
-        if data_dict.get("format") == "ttl" and not subcatalogs:
-            body = _chunked_turtle(datasets, paging, profiles, province, scores)
-            if body is not None:
-                return body
-        serializer = RDFSerializer(profiles=profiles)
-        catalog_ref = catalogue.head(serializer, province)
-        for dataset in datasets:
-            dataset_ref = serializer.graph_from_dataset(dataset)
-            if subcatalogs and serializer._add_source_catalog(catalog_ref, dataset,
-                                                              dataset_ref):
-                continue
-            serializer.g.add((catalog_ref, DCAT.dataset, dataset_ref))
-        if paging:
-            serializer._add_pagination_triples(paging)
-        return serializer.g.serialize(
-            format=url_to_rdflib_format(data_dict.get("format") or "xml"))
+    page = _Page(context, data_dict)
+    if data_dict.get("format") == "ttl" and not subcatalogs:
+        return _streamed_turtle(page, profiles, province)
+    return _whole_page(page, data_dict, profiles, province, subcatalogs)
 
 
-def _chunked_turtle(datasets: list[dict], paging: dict, profiles: list[str] | None,
-                    province: dict | None, scores: dict) -> str | None:
-    """The Turtle page from chunks, cached ones where the cache has them (None: two
-    chunks clash, serialise whole)."""
-    builder = RDFSerializer(profiles=profiles)  # profiles loaded once for the page
-    with_dqv = _uses_profile(profiles)
-    builder.g = _graph()
-    catalog_ref = catalogue.head(builder, province)
-    for dataset in datasets:
-        builder.g.add((catalog_ref, DCAT.dataset, URIRef(dataset_uri(dataset))))
-    if paging:
-        builder._add_pagination_triples(paging)
-    prefixes, head_body = turtle_writer.serialize(builder.g)
-    prefixes = dict(prefixes)
+def _whole_page(page: _Page, data_dict: dict, profiles: list[str] | None,
+                province: dict | None, subcatalogs: bool) -> str:
+    serializer = RDFSerializer(profiles=profiles)
+    catalog_ref = catalogue.head(serializer, province)
+    for datasets in page.batches():
+        scores = dqv.bulk_values(datasets) if _uses_profile(profiles) else {}
+        with dqv.prefetched(scores):
+            for dataset in datasets:
+                dataset_ref = serializer.graph_from_dataset(dataset)
+                if subcatalogs and serializer._add_source_catalog(catalog_ref, dataset,
+                                                                  dataset_ref):
+                    continue
+                serializer.g.add((catalog_ref, DCAT.dataset, dataset_ref))
+    if page.paging:
+        serializer._add_pagination_triples(page.paging)
+    return serializer.g.serialize(
+        format=url_to_rdflib_format(data_dict.get("format") or "xml"))
 
-    issues = concepts.strategic_issues() if any(d.get("strategic_issue")
-                                                for d in datasets) else {}
+
+def _head(builder: Builder, page: _Page,
+          province: dict | None) -> tuple[URIRef, str, dict[str, str]]:
+    builder.serializer.g = _graph()
+    catalog_ref = catalogue.head(builder.serializer, province)
+    if page.paging:
+        builder.serializer._add_pagination_triples(page.paging)
+    prefixes, body = turtle_writer.serialize(builder.serializer.g)
+    lines = [f"@prefix {p}: <{iri}> ." for p, iri in sorted(prefixes.items())]
+    return catalog_ref, "\n".join(lines) + "\n\n" + body + "\n", prefixes
+
+
+def _streamed_turtle(page: _Page, profiles: list[str] | None,
+                     province: dict | None) -> Iterator[str]:
+    builder = Builder(profiles)  # profiles loaded once for the page
+    catalog_ref, head, declared = _head(builder, page, province)
+    catalog_text = f"<{turtle_writer.iri_text(str(catalog_ref))}>"
+    link = f"<{DCAT.dataset}>"
+
+    def generate() -> Iterator[str]:
+        try:
+            yield head
+            issues = None
+            for datasets in page.batches():
+                if issues is None and any(d.get("strategic_issue") for d in datasets):
+                    issues = concepts.strategic_issues()
+                yield _batch_text(datasets, builder, profiles, issues or {}, declared,
+                                  catalog_text, link)
+        finally:
+            model.Session.remove()  # the request's own session was removed before
+
+    return generate()
+
+
+def _batch_text(datasets: list[dict], builder: Builder, profiles: list[str] | None,
+                issues: dict, declared: dict[str, str], catalog_text: str,
+                link: str) -> str:
+    """The ``dcat:dataset`` links and chunks of one batch (``declared``: the prefixes
+    declared so far in the page, updated)."""
+    scores = dqv.bulk_values(datasets) if builder.with_dqv else {}
     keys = [_key(d, profiles, issues, scores.get(d["id"])) for d in datasets]
     redis = connect_to_redis() if _ttl() > 0 else None
     try:
@@ -174,19 +296,21 @@ def _chunked_turtle(datasets: list[dict], paging: dict, profiles: list[str] | No
     except Exception as e:  # Redis down: serialise everything
         log.warning("DCAT cache not read: %s", e)
         cached, redis = [None] * len(keys), None
-    bodies, fresh = [], {}
-    try:
+    parts = ["%s %s %s ." % (catalog_text, link, ", ".join(
+        f"<{turtle_writer.iri_text(dataset_uri(d))}>" for d in datasets))]
+    fresh = {}
+    with dqv.prefetched(scores):
         for dataset, key, hit in zip(datasets, keys, cached):
             if hit is not None:
-                chunk_prefixes, body = json.loads(hit)
+                prefixes, body = json.loads(hit)
             else:
-                chunk_prefixes, body = _chunk(dataset, builder, with_dqv)
-                fresh[key] = json.dumps([chunk_prefixes, body])
-            _merge(prefixes, chunk_prefixes)
-            bodies.append(body)
-    except _Clash as e:
-        log.warning("DCAT cache: prefix %s bound twice; page serialised whole", e)
-        return None
+                prefixes, body = _chunk(dataset, builder, builder.with_dqv)
+                fresh[key] = json.dumps([prefixes, body])
+            for prefix, iri in sorted(prefixes.items()):
+                if declared.get(prefix) != iri:
+                    declared[prefix] = iri
+                    parts.append(f"@prefix {prefix}: <{iri}> .")
+            parts.append(body)
     if fresh and redis is not None:
         try:
             with redis.pipeline() as pipe:
@@ -195,5 +319,4 @@ def _chunked_turtle(datasets: list[dict], paging: dict, profiles: list[str] | No
                 pipe.execute()
         except Exception as e:
             log.warning("DCAT cache not written: %s", e)
-    lines = [f"@prefix {p}: <{iri}> ." for p, iri in sorted(prefixes.items())]
-    return "\n".join(lines) + "\n\n" + "\n\n".join([head_body] + bodies) + "\n"
+    return "\n" + "\n\n".join(parts) + "\n"

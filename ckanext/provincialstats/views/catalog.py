@@ -12,7 +12,7 @@ Before each request (:func:`dcat_requests`):
 - ckanext-dcat's ``/catalog.<fmt>`` (and ``/`` negotiated to RDF) is answered by
   :func:`ckanext.provincialstats.dcat.turtle_cache.catalog_page` (the same graph, with
   the page's quality scores read in bulk; Turtle from the chunk cache, so unchanged
-  datasets are not serialised again);
+  datasets are not serialised again, and streamed batch by batch);
 - with ``ckanext.dcat.enable_content_negotiation`` ckanext-dcat takes ``/`` and
   ``/dataset/<id>`` and, for a browser, calls CKAN's stock home and dataset views
   directly, skipping any view another plugin put on those endpoints (this extension's
@@ -21,7 +21,7 @@ Before each request (:func:`dcat_requests`):
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
-from flask import Blueprint, current_app, make_response, redirect, request
+from flask import Blueprint, current_app, make_response, redirect, request, stream_with_context
 
 from ckanext.dcat.exceptions import RDFProfileException
 from ckanext.dcat.utils import CONTENT_TYPES, _get_package_type, check_access_header
@@ -46,6 +46,8 @@ def _catalog_response(_format: str, fq: str | None, province: dict | None = None
         body = catalog_page({}, data_dict, province)
     except (tk.ValidationError, RDFProfileException) as e:
         return tk.abort(409, str(e))
+    if not isinstance(body, str):  # Turtle, streamed batch by batch
+        body = stream_with_context(body)
     response = make_response(body)
     response.headers["Content-Type"] = CONTENT_TYPES[_format]
     return response
