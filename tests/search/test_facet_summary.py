@@ -129,3 +129,35 @@ class TestFacetSummary:
         assert search(fq="province:TH-50")["count"] == 3
         assert search(fq="groups:group-x")["facets"]["groups"] == {"group-x": 2}
         assert search(**{"facet.field": json.dumps(["metadata_modified"])})["count"] == 6
+
+    def test_concurrent_writers_of_the_same_datasets_keep_exact_counts(self, catalogue):
+        # two writers re-indexing the same datasets at once, with different values:
+        # each reads what it replaces only once it holds the datasets' lock
+        import threading
+
+        package_index = search_index.index_for(model.Package)
+        shown = [call_action("package_show", id=d["id"]) for d in catalogue["datasets"]]
+        errors = []
+
+        def writer(tag):
+            try:
+                for _ in range(3):
+                    for pkg in shown:
+                        package_index.index_package(dict(pkg, tags=[{"name": tag}]))
+            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+                errors.append(error)
+            finally:
+                model.Session.remove()
+
+        threads = [threading.Thread(target=writer, args=(t,)) for t in ("one", "two")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert not errors
+        kept = stored_counts()
+        with model.meta.engine.begin() as conn:
+            summary.refresh(conn)
+        assert stored_counts() == kept
+        tags = search(include_private=True, user=catalogue["sysadmin"])["facets"]["tags"]
+        assert sum(tags.values()) == 9

@@ -127,18 +127,21 @@ def apply(conn: Any, removed: Iterable[dict[str, Any]],
 
 
 def _signature_ids(conn: Any, signatures: set) -> dict[tuple, int]:
-    rows = [dict(zip(SIG_COLUMNS, sig[:-1] + (list(sig[-1]),))) for sig in sorted(
-        signatures, key=repr)]
-    for row in rows:  # new signatures are rare: one statement each
+    found = _known_signatures(conn)
+    missing = sorted((s for s in signatures if s not in found), key=repr)
+    for sig in missing:  # new signatures are rare: one statement each
         conn.execute(sa.text(
             "INSERT INTO {sig} ({cols}) VALUES ({values}) ON CONFLICT DO NOTHING".format(
                 sig=SIG_TABLE, cols=", ".join(SIG_COLUMNS),
-                values=", ".join(":" + c for c in SIG_COLUMNS))), row)
-    found = {}
-    for row in conn.execute(sa.text("SELECT id, {cols} FROM {sig}".format(
-            sig=SIG_TABLE, cols=", ".join(SIG_COLUMNS)))).mappings():
-        found[_signature(row)] = row["id"]
-    return found
+                values=", ".join(":" + c for c in SIG_COLUMNS))),
+            dict(zip(SIG_COLUMNS, sig[:-1] + (list(sig[-1]),))))
+    return _known_signatures(conn) if missing else found
+
+
+def _known_signatures(conn: Any) -> dict[tuple, int]:
+    return {_signature(row): row["id"] for row in conn.execute(sa.text(
+        "SELECT id, {cols} FROM {sig}".format(sig=SIG_TABLE, cols=", ".join(SIG_COLUMNS))))
+        .mappings()}
 
 
 REFRESH = [
