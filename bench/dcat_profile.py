@@ -5,6 +5,9 @@
     .venv/bin/python bench/dcat_profile.py --variant stock --page 1 --top 30
     .venv/bin/python bench/dcat_profile.py --requests 3         # page 1 three times
     .venv/bin/python bench/dcat_profile.py --before 3 --page 4  # a cold page, orgs known
+    .venv/bin/python bench/dcat_profile.py --cpu 6 --before 3 --page 4  # CPU per page
+    .venv/bin/python bench/dcat_profile.py --page-size 1000 --cpu 3 --page 2  # RSS
+    .venv/bin/python bench/dcat_profile.py --check --page 4     # same graph as ckanext-dcat
 
 Uses the database and inis of ``bench/dcat_bench.py`` (run it first: it creates
 ``ckan_dcat_bench`` and writes ``bench/out/ckan_dcat_bench-<variant>.ini``). One process:
@@ -64,9 +67,9 @@ def parts(page: int) -> None:
             serialize(serializer.g)
 
     def chunks(profiles):
-        serializer = RDFSerializer(profiles=profiles)
+        builder = turtle_cache.Builder(profiles)
         for dataset in datasets:
-            turtle_cache._chunk(dataset, serializer, True)
+            turtle_cache._chunk(dataset, builder, True)
 
     scores = dqv.bulk_values(datasets)
     print("%d datasets of page %d" % (len(datasets), page))
@@ -87,6 +90,44 @@ def parts(page: int) -> None:
              lambda: chunks(["euro_dcat_ap_3", "provincialstats"]))
 
 
+def _read(response) -> int:
+    """Read a (streamed) response as a client does, piece by piece, without keeping
+    it: its size in bytes."""
+    size = sum(len(piece) for piece in response.iter_encoded())
+    response.close()
+    return size
+
+
+def _status(field: str) -> str:
+    """``VmRSS`` (resident now) or ``VmHWM`` (peak resident) of this process, in MB."""
+    with open("/proc/self/status", encoding="ascii") as stream:
+        for line in stream:
+            if line.startswith(field + ":"):
+                return "%.0f MB" % (int(line.split()[1]) / 1024)
+    return "?"
+
+
+def check(flask_app, client, page: int) -> bool:
+    """The streamed page and ckanext-dcat's serialisation of the same page: the same
+    graph? (Quality scores move with the clock: both are read within a second.)"""
+    import rdflib
+    from ckan.tests.helpers import call_action
+    from rdflib.compare import isomorphic
+
+    url = "/catalog.ttl?page=%d" % page
+    ours = rdflib.Graph().parse(data=client.get(url).get_data(as_text=True),
+                                format="turtle")
+    with flask_app.test_request_context(url):
+        stock = rdflib.Graph().parse(data=call_action("dcat_catalog_show", format="ttl",
+                                                      page=page), format="turtle")
+    same = isomorphic(ours, stock)
+    datasets = len(set(ours.subjects(rdflib.RDF.type, rdflib.URIRef(
+        "http://www.w3.org/ns/dcat#Dataset"))))
+    print("page %d: %d triples, %d datasets (streamed); ckanext-dcat: %d triples; "
+          "isomorphic: %s" % (page, len(ours), datasets, len(stock), same))
+    return same
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--variant", default="provincial+cache",
@@ -105,6 +146,11 @@ def main() -> None:
     parser.add_argument("--parts", action="store_true",
                         help="instead: time (no profiler) the parts of building the "
                              "page's graph, 9 rounds each, best and median")
+    parser.add_argument("--check", action="store_true",
+                        help="instead: parse /catalog.ttl?page=--page (streamed, from "
+                             "the chunks) and compare it with ckanext-dcat's own "
+                             "dcat_catalog_show of the same page (rdflib graph "
+                             "isomorphism); exit status 1 if they differ")
     parser.add_argument("--callees", metavar="REGEX",
                         help="also print what the functions matching REGEX call")
     args = parser.parse_args()
@@ -123,22 +169,27 @@ def main() -> None:
     print("app built in %.2f s" % (time.perf_counter() - started))
     client.get("/catalog.jsonld?page=100000")  # the bench's warm-up
     for page in range(1, args.before + 1):
-        client.get("/catalog.ttl?page=%d" % page)
+        _read(client.get("/catalog.ttl?page=%d" % page))
     print("load average: %s" % " ".join(open("/proc/loadavg").read().split()[:3]))
     if args.cpu:
+        rss_before = _status("VmRSS")
         walls, cpus = [], []
         for page in range(args.page, args.page + args.cpu):
             wall, cpu = time.perf_counter(), time.process_time()
             response = client.get("/catalog.ttl?page=%d" % page)
+            size = _read(response)
             walls.append(time.perf_counter() - wall)
             cpus.append(time.process_time() - cpu)
             print("page %d: HTTP %d, %.0f KB, %.3f s wall, %.3f s CPU" % (
-                page, response.status_code, len(response.data) / 1024, walls[-1],
-                cpus[-1]))
+                page, response.status_code, size / 1024, walls[-1], cpus[-1]))
         print("%s, pages %d-%d: %.3f s wall, %.3f s CPU per page (mean); load average %s"
               % (args.variant, args.page, args.page + args.cpu - 1, sum(walls) / len(walls),
                  sum(cpus) / len(cpus), " ".join(open("/proc/loadavg").read().split()[:3])))
+        print("%s, page size %d: RSS %s before the pages, %s after, peak %s" % (
+            args.variant, args.page_size, rss_before, _status("VmRSS"), _status("VmHWM")))
         return
+    if args.check:
+        sys.exit(0 if check(flask_app, client, args.page) else 1)
     if args.parts:
         with flask_app.test_request_context("/catalog.ttl?page=%d" % args.page):
             parts(args.page)
@@ -148,6 +199,7 @@ def main() -> None:
         started = time.perf_counter()
         profile.enable()
         response = client.get("/catalog.ttl?page=%d" % args.page)
+        response.get_data()  # a streamed page is made while it is read
         profile.disable()
         seconds = time.perf_counter() - started
         print("\n== request %d: %s page %d: HTTP %d, %.0f KB, %.3f s (under cProfile)" % (
