@@ -12,7 +12,10 @@ catalogue running this extension is understood too.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
+from typing import Iterator
 
 from ckan import model
 from rdflib import Graph, Literal, URIRef
@@ -31,8 +34,25 @@ ACCESS_RIGHT_SCHEME = URIRef(EU + "access-right")
 SCHEMES = ("provinces", "stat-sectors", "strategic-issues")
 
 
+_BASE: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "provincialstats_dcat_base", default=None)
+
+
 def base() -> str:
-    return catalog_uri().rstrip("/")
+    fixed = _BASE.get()
+    return fixed if fixed is not None else catalog_uri().rstrip("/")
+
+
+@contextlib.contextmanager
+def fixed_base() -> Iterator[str]:
+    """Within the block :func:`base` is read once (ckanext-dcat's ``catalog_uri`` reads
+    the config and asks every plugin each time; a page's chunks ask it thousands of
+    times)."""
+    token = _BASE.set(catalog_uri().rstrip("/"))
+    try:
+        yield _BASE.get()
+    finally:
+        _BASE.reset(token)
 
 
 def scheme_uri(scheme: str) -> URIRef:

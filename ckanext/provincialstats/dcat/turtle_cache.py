@@ -48,6 +48,7 @@ from ckan import model
 from ckan.lib.redis import connect_to_redis
 from dateutil.parser import parse as dateutil_parse
 from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XMLNS, XSD
 from rdflib.plugins.stores.memory import SimpleMemory
 
 from ckanext.dcat.logic import DATASETS_PER_PAGE, _pagination_info, wrong_page_exception
@@ -94,11 +95,56 @@ class _Store(SimpleMemory):
         return iter(list(super().triples(triple_pattern, context)))
 
 
+_CORE = {"owl": str(OWL), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
+         "xml": str(XMLNS)}
+
+
+class _ChunkGraph(Graph):
+    """A graph for one chunk (or the head): :class:`_Store`, with rdflib's core
+    namespaces bound, whose :meth:`bind` keeps the prefixes in a dict: the profiles bind
+    some 25 namespaces on every dataset's new graph, and rdflib's namespace manager
+    (which checks each binding against the store and indexes it for prefixed names) cost
+    more than the rest of the chunk's serialisation. :meth:`namespaces` is what
+    :mod:`.turtle_writer` reads; a profile that binds through the graph's
+    ``namespace_manager`` itself is read there too."""
+
+    def __init__(self):
+        super().__init__(store=_Store(), bind_namespaces="core")
+        self._by_prefix = dict(_CORE)
+        self._by_namespace = {ns: prefix for prefix, ns in _CORE.items()}
+
+    def bind(self, prefix, namespace, override=True, replace=False):
+        namespace = str(namespace)
+        if not prefix or self._by_prefix.get(prefix) == namespace:
+            return
+        bound = self._by_namespace.get(namespace)
+        if bound is not None:  # the namespace has another prefix
+            if not override:
+                return
+            del self._by_prefix[bound]
+        old = self._by_prefix.get(prefix)
+        if old is not None:  # the prefix names another namespace
+            if not replace:
+                if bound is not None:
+                    self._by_prefix[bound] = namespace
+                return
+            del self._by_namespace[old]
+        self._by_prefix[prefix] = namespace
+        self._by_namespace[namespace] = prefix
+
+    def namespaces(self):
+        found = dict(self._by_prefix)
+        if self._Graph__namespace_manager is not None:
+            for prefix, namespace in self._Graph__namespace_manager.namespaces():
+                if prefix and prefix not in found and str(namespace) not in \
+                        self._by_namespace:
+                    found[prefix] = str(namespace)
+        for prefix, namespace in found.items():
+            yield prefix, URIRef(namespace)
+
+
 def _graph() -> Graph:
-    """A graph for one chunk (or the head): :class:`_Store`, with only the core
-    namespaces bound (rdflib's default binds some 30 on every new graph; the profiles
-    bind the ones they use)."""
-    return Graph(store=_Store(), bind_namespaces="core")
+    return _ChunkGraph()
 
 
 class Builder:
@@ -299,7 +345,7 @@ def _batch_text(datasets: list[dict], builder: Builder, profiles: list[str] | No
     parts = ["%s %s %s ." % (catalog_text, link, ", ".join(
         f"<{turtle_writer.iri_text(dataset_uri(d))}>" for d in datasets))]
     fresh = {}
-    with dqv.prefetched(scores):
+    with dqv.prefetched(scores), concepts.fixed_base():
         for dataset, key, hit in zip(datasets, keys, cached):
             if hit is not None:
                 prefixes, body = json.loads(hit)
