@@ -134,6 +134,20 @@ class TestStreamedPage:
                                      format="xml")
         assert isomorphic(whole, stock_xml)  # RDF/XML: the page's graph, read in batches
 
+    def test_organizations_read_for_the_page_give_the_same_publishers(
+            self, app, monkeypatch):
+        from ckanext.dcat.profiles import RDFProfile
+
+        datasets.create_rich_catalogue()
+        monkeypatch.setattr(RDFProfile, "_org_cache", {})  # process-wide in ckanext-dcat
+        ours = rdflib.Graph().parse(data=app.get("/catalog.ttl").body, format="turtle")
+        assert RDFProfile._org_cache  # filled by the page, before its chunks
+        monkeypatch.setattr(RDFProfile, "_org_cache", {})
+        with app.flask_app.test_request_context("/catalog.ttl"):
+            stock = rdflib.Graph().parse(data=call_action(
+                "dcat_catalog_show", format="ttl"), format="turtle")
+        assert isomorphic(ours, stock)
+
     def test_a_bad_page_is_refused_before_anything_is_sent(self, app):
         datasets.create_rich_catalogue()
         response = app.get("/catalog.ttl?page=0", status=409)

@@ -53,7 +53,7 @@ from rdflib.plugins.stores.memory import SimpleMemory
 
 from ckanext.dcat.logic import DATASETS_PER_PAGE, _pagination_info, wrong_page_exception
 from ckanext.dcat.processors import RDFSerializer
-from ckanext.dcat.profiles import DCAT
+from ckanext.dcat.profiles import DCAT, RDFProfile
 from ckanext.dcat.utils import catalog_uri, dataset_uri, url_to_rdflib_format
 from ckanext.provincialstats.dcat import catalogue, concepts, turtle_writer
 from ckanext.provincialstats.dcat.profile import TextOut, written_as_text
@@ -329,6 +329,27 @@ def _streamed_turtle(page: _Page, profiles: list[str] | None,
     return generate()
 
 
+_LITE_ORGANIZATION = {"include_users": False, "include_dataset_count": False,
+                      "include_followers": False, "include_groups": False,
+                      "include_tags": False, "include_datasets": False}
+
+
+def _known_organizations(datasets: list[dict]) -> None:
+    """Put the organizations of ``datasets`` that ckanext-dcat's process-wide
+    ``organization_show`` cache (its publisher fallback) lacks into it, each read
+    without the members, follower and dataset counts it does not use (a full
+    ``organization_show`` is several times dearer: the first pages of a crawl paid one per
+    organization)."""
+    cache = RDFProfile._org_cache
+    missing = {(d.get("organization") or {}).get("id") for d in datasets} - set(cache)
+    for org_id in sorted(filter(None, missing)):
+        try:
+            cache[org_id] = tk.get_action("organization_show")(
+                {"ignore_auth": True}, {"id": org_id, **_LITE_ORGANIZATION})
+        except tk.ObjectNotFound:
+            pass
+
+
 def _batch_text(datasets: list[dict], builder: Builder, profiles: list[str] | None,
                 issues: dict, declared: dict[str, str], catalog_text: str,
                 link: str) -> str:
@@ -344,6 +365,7 @@ def _batch_text(datasets: list[dict], builder: Builder, profiles: list[str] | No
         cached, redis = [None] * len(keys), None
     parts = ["%s %s %s ." % (catalog_text, link, ", ".join(
         f"<{turtle_writer.iri_text(dataset_uri(d))}>" for d in datasets))]
+    _known_organizations([d for d, hit in zip(datasets, cached) if hit is None])
     fresh = {}
     with dqv.prefetched(scores), concepts.fixed_base():
         for dataset, key, hit in zip(datasets, keys, cached):
