@@ -191,6 +191,26 @@ def _consume_parallel(ini, ids, consumers):
     return finished - started, [r["done"] for r in results]
 
 
+def _backend_cpu():
+    """CPU seconds used so far by the PostgreSQL backends of this database ({pid: s},
+    from /proc: the database runs on this machine)."""
+    import ckan.model as model
+    import sqlalchemy as sa
+    with model.meta.engine.connect() as conn:
+        pids = [pid for (pid,) in conn.execute(sa.text(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"))]
+    ticks = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            out[pid] = (int(fields[11]) + int(fields[12])) / ticks
+        except OSError:
+            pass
+    return out
+
+
 def _trace_calls(spec, counter):
     """Count the call sites (``_where``) of ``module:Class.method`` or ``module:func``."""
     import importlib
@@ -259,14 +279,18 @@ def run(ini, records, top, callers=None, warm_up=5, trace=(), only=None, sql_top
         traced.clear()
         profile = cProfile.Profile()
         counting["on"] = True
+        db_cpu_started = _backend_cpu()
         started = time.perf_counter()
+        cpu_started = time.process_time()
         if profiling:
             profile.enable()
         _consume(ids)
         if profiling:
             profile.disable()
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         counting["on"] = False
+        db_cpu = sum(v - db_cpu_started.get(pid, 0) for pid, v in _backend_cpu().items())
         states = collections.Counter(
             s for (s,) in model.Session.query(HarvestObject.state)
             .filter(HarvestObject.harvest_job_id == job_id))
@@ -274,6 +298,9 @@ def run(ini, records, top, callers=None, warm_up=5, trace=(), only=None, sql_top
     print(f"\n{kind} fetch+import of {len(ids)} records in one process"
           f"{' (profiled)' if profiling else ''}: {elapsed:.2f} s, "
           f"{len(ids) / elapsed:.1f} records/s; object states {dict(states)}")
+    print(f"CPU time per record: {1000 * cpu / len(ids):.1f} ms in this process, "
+          f"{1000 * db_cpu / len(ids):.1f} ms in its PostgreSQL backends (less sensitive "
+          "than the elapsed time to other work on the machine)")
     print(f"new PostgreSQL connections during the stage: {sum(opened.values())}")
     for where, n in opened.most_common(10):
         print(f"  {n:5d}  {where}")
@@ -282,7 +309,7 @@ def run(ini, records, top, callers=None, warm_up=5, trace=(), only=None, sql_top
           f"{sum(statement_time.values()):.2f} s; the most frequent:")
     for statement, n in statements.most_common(sql_top):
         print(f"  {n:5d} {1000 * statement_time[statement] / n:6.2f} ms  {statement}")
-    for where, n in traced.most_common(12):
+    for where, n in traced.most_common(40):
         print(f"  called {n:5d}  {where}")
     if not profiling:
         return

@@ -74,6 +74,22 @@ class TestFirstAndRepeatedRuns:
         remote_ids = {p["id"] for p in remote.packages}
         assert not remote_ids & {d["id"] for d in datasets.values()}
 
+    def test_harvested_datasets_are_listed_under_their_source(self, remote, org):
+        # ckanext-harvest lists a source's datasets (its source page, the API) by
+        # searching harvest_source_id, which it adds when the dataset is indexed: the
+        # dataset must be linked to its harvest object when it is indexed (on creation)
+        source = _source(remote, org)
+        run(source)
+        found = call_action("package_search", fq=f'+harvest_source_id:"{source["id"]}"',
+                            rows=10)
+        assert found["count"] == 3
+        assert {d["name"] for d in found["results"]} == {
+            "durian-chanthaburi", "rice-lopburi", "fisheries"}
+        for dataset in found["results"]:
+            extras = {e["key"]: e["value"] for e in dataset.get("extras") or []}
+            assert extras["harvest_source_id"] == source["id"], extras
+            assert extras["harvest_source_title"] == "แหล่งข้อมูลทดสอบ"
+
     def test_unchanged_run_writes_nothing(self, remote, org):
         source = _source(remote, org)
         run(source)

@@ -76,12 +76,38 @@ def _mapping():
     return mapping
 
 
-def _site_context():
+# What every record of a job looks up the same way (the site user, the receiving
+# organization, the parsed source configuration), kept per job for at most
+# CACHE_SECONDS in each consumer process: {(job id, what, ...): (expiry, value)}.
+CACHE_SECONDS = 60
+_job_cache = {}
+
+
+def _cached(key, make):
+    now = time.monotonic()
+    hit = _job_cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = make()
+    if value is not None:
+        if len(_job_cache) > 256:
+            _job_cache.clear()
+        _job_cache[key] = (now + CACHE_SECONDS, value)
+    return value
+
+
+def _site_user_name():
+    return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+
+
+def _site_context(job_id=None):
     """The site user (a sysadmin) as the writer. ``ignore_auth``: the authorization of a
     sysadmin always passes, and a consumer has no request to keep the user in, so each
-    check would read the user again; validation is the same as a curator's."""
-    user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": user["name"], "model": model, "session": model.Session,
+    check would read the user again; validation is the same as a curator's. With
+    ``job_id`` the user's name is looked up once per job (not once per record)."""
+    name = (_cached((job_id, "site_user"), _site_user_name) if job_id
+            else _site_user_name())
+    return {"user": name, "model": model, "session": model.Session,
             "ignore_auth": True}
 
 
@@ -173,6 +199,7 @@ def gather(kind, job):
         current = _current_objects(source.id, [g for g, _ in batch])
         tally = collections.Counter(seen=len(batch))
         back = []  # objects whose record is in the source again
+        created = []
         for guid, content in batch:
             content_hash = _sha(salt + content)
             known = current.get(guid)
@@ -192,8 +219,10 @@ def gather(kind, job):
                                 package_id=known[1] if known else None)
             new.extras.append(HarvestObjectExtra(key="content_hash", value=content_hash))
             model.Session.add(new)
-            model.Session.flush()
-            new_ids.append(new.id)
+            created.append(new)
+        if created:
+            model.Session.flush()  # one flush per batch: the INSERTs go in batches
+            new_ids.extend(new.id for new in created)
         if back:
             model.Session.query(HarvestObjectExtra).filter(
                 HarvestObjectExtra.harvest_object_id.in_(back),
@@ -339,14 +368,34 @@ def _previous(obj):
 
 def _make_current(obj, previous, package_id, record_hash):
     """The record's new object becomes its current one (one commit)."""
+    _mark_current(obj, previous, package_id, record_hash)
+    model.Session.commit()
+
+
+def _mark_current(obj, previous, package_id, record_hash, new_package=False):
+    """The record's new object becomes its current one, not committed: done before the
+    dataset's ``package_create``/``package_update``, whose commit writes it in the same
+    transaction as the dataset. So the dataset is linked to its harvest object when it
+    is indexed (ckanext-harvest indexes ``harvest_source_id``, by which it lists a
+    source's datasets), and never without it (a consumer stopped between two commits
+    left a dataset its source no longer knew, created again by the next run)."""
+    if new_package:  # the dataset does not exist yet: the reference checked at the commit
+        model.Session.execute(
+            sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
     if previous is not None:
         previous.current = False
         model.Session.add(previous)
     obj.package_id = package_id
     obj.current = True
-    _set_extra(obj, "record_hash", record_hash)
+    if "extras" in sa.inspect(obj).unloaded:
+        # not read in this import: the object has only the gather's content_hash (an
+        # object gets its record_hash here, when it becomes current, and a current
+        # object is not imported again), so no need to read them
+        model.Session.add(HarvestObjectExtra(harvest_object_id=obj.id, key="record_hash",
+                                             value=record_hash))
+    else:
+        _set_extra(obj, "record_hash", record_hash)
     model.Session.add(obj)
-    model.Session.commit()
 
 
 @contextlib.contextmanager
@@ -369,17 +418,40 @@ def _record_lock(obj):
             redis.delete(key)
 
 
+ASYNC_FLAG = "provincialstats_asynchronous_commit"
+
+
+def _forget_asynchronous_commit(conn):
+    # a rollback of the transaction that set it undoes the SET: set it again next time
+    conn.info.pop(ASYNC_FLAG, None)
+
+
+def _asynchronous_commit():
+    """``synchronous_commit = off`` for this database connection (the consumer's) from
+    now on, set once per connection: see the option's description."""
+    conn = model.Session.connection()
+    if conn.info.get(ASYNC_FLAG):
+        return
+    if not sa.event.contains(conn.engine, "rollback", _forget_asynchronous_commit):
+        sa.event.listen(conn.engine, "rollback", _forget_asynchronous_commit)
+    conn.execute(sa.text("SET synchronous_commit TO OFF"))
+    conn.info[ASYNC_FLAG] = True
+
+
 def import_(kind, obj):
     """The import stage: True (created or updated), "unchanged", or False (error)."""
     if tk.config.get("ckanext.provincialstats.harvest.asynchronous_commit"):
-        # for this connection (the consumer's) from now on: see the option's description
-        model.Session.execute(sa.text("SET synchronous_commit TO OFF"))
+        _asynchronous_commit()
     with _record_lock(obj):
-        model.Session.refresh(obj)
-        if obj.current:  # delivered twice: the other delivery imported it
+        # what another delivery of this object did before this one took the lock
+        current, failed = model.Session.execute(
+            sa.select(HarvestObject.current,
+                      sa.exists().where(HarvestObjectError.harvest_object_id == obj.id))
+            .where(HarvestObject.id == obj.id)).one()
+        if current:  # delivered twice: the other delivery imported it
+            model.Session.refresh(obj)
             return True
-        if model.Session.query(HarvestObjectError).filter(
-                HarvestObjectError.harvest_object_id == obj.id).count():
+        if failed:
             return False  # delivered twice: the other delivery failed (and said why)
         return _import(kind, obj)
 
@@ -388,7 +460,9 @@ def _import(kind, obj):
     if obj.content is None:
         return _fail(obj, "Import", "ระเบียนไม่มีเนื้อหา", "the record has no content")
     source = obj.source
-    config = source_config.parse(source.config)
+    job_id = obj.harvest_job_id
+    config = _cached((job_id, "config", source.config),
+                     lambda: source_config.parse(source.config))
     try:
         pkg = source_module(kind).parse(obj.content)
     except Exception as e:  # a malformed record fails alone
@@ -401,7 +475,8 @@ def _import(kind, obj):
         log.exception("Mapping of %s failed", obj.guid)
         return _fail(obj, "Mapping", "แปลงระเบียนเข้าแบบชุดข้อมูลไม่ได้",
                      "the record could not be mapped", f"{type(e).__name__}: {e}")
-    owner_org = _receiving_org(config, source)
+    org_name = config.get("receiving_organization") or source.publisher_id
+    owner_org = _cached((job_id, "organization", org_name), lambda: _receiving_org(org_name))
     if not owner_org:
         return _fail(obj, "Import", "ไม่ได้กำหนดหน่วยงานที่รับชุดข้อมูล",
                      "no receiving organization is configured")
@@ -428,9 +503,12 @@ def _import(kind, obj):
             _make_current(obj, previous, package.id, record_hash)
             return "unchanged"
         if package is not None:
-            package_id = _update(package, dataset, withdrawn)
+            _update(package, dataset, withdrawn, job_id,
+                    lambda: _mark_current(obj, previous, package.id, record_hash))
         else:
-            package_id = _create(obj, source, pkg, dataset)
+            _create(obj, source, pkg, dataset,
+                    lambda package_id: _mark_current(obj, previous, package_id, record_hash,
+                                                     new_package=True))
     except tk.ValidationError as e:
         model.Session.rollback()
         return _fail(obj, "Import", "ระบบไม่รับชุดข้อมูล (การตรวจสอบเดียวกับของผู้ดูแล)",
@@ -441,12 +519,10 @@ def _import(kind, obj):
         log.exception("Import of %s failed", obj.guid)
         return _fail(obj, "Import", "บันทึกชุดข้อมูลไม่สำเร็จ", "saving the dataset failed",
                      f"{type(e).__name__}: {e}")
-    _make_current(obj, previous, package_id, record_hash)
     return True
 
 
-def _receiving_org(config, source):
-    name = config.get("receiving_organization") or source.publisher_id
+def _receiving_org(name):
     org = model.Group.get(name) if name else None
     return org.id if org is not None and org.is_organization and org.state == "active" \
         else None
@@ -466,10 +542,10 @@ def _merge_resources(existing, new):
     return new
 
 
-def _update(package, dataset, withdrawn):
+def _update(package, dataset, withdrawn, job_id, mark_current):
     from ckanext.provincialstats.harvest.provenance import PIPELINE_FLAG
     # the record decides the provenance extras (an unmapped value may be gone)
-    context = dict(_site_context(), **{PIPELINE_FLAG: True})
+    context = dict(_site_context(job_id), **{PIPELINE_FLAG: True})
     current = tk.get_action("package_show")(dict(context), {"id": package.id})
     data = dict(dataset)
     data["id"] = package.id
@@ -481,6 +557,7 @@ def _update(package, dataset, withdrawn):
         data["private"] = False
     elif "private" not in data:
         data["private"] = current.get("private", False)
+    mark_current()  # committed with the dataset
     tk.get_action("package_update")(context, data)
     return package.id
 
@@ -512,21 +589,24 @@ def _unique_name(base, source):
     return base[: NAME_MAX - 37] + "-" + str(uuid.uuid4())
 
 
-def _create(obj, source, pkg, dataset):
+def _create(obj, source, pkg, dataset, mark_current):
     base = _base_name(obj, pkg, dataset)
     for attempt in range(3):
         data = dict(dataset)
         data["id"] = str(uuid.uuid4())
         data["name"] = _unique_name(base, source)
         try:
-            context = dict(_site_context(), return_id_only=True)  # no package_show
+            context = dict(_site_context(obj.harvest_job_id), return_id_only=True)
+            mark_current(data["id"])  # committed with the dataset (again after a rollback)
             return tk.get_action("package_create")(context, data)
-        except tk.ValidationError as e:
-            # Another consumer took the name between the check and the write.
-            if attempt == 2 or "name" not in (e.error_dict or {}) or not _name_taken(
-                    data["name"]):
-                raise
+        except (tk.ValidationError, sa.exc.IntegrityError) as e:
+            # Another consumer took the name between the check and the write: committed
+            # (validation refuses the name) or not yet (the INSERT waited for that
+            # transaction and then broke the unique name)
             model.Session.rollback()
+            clash = isinstance(e, sa.exc.IntegrityError) or "name" in (e.error_dict or {})
+            if attempt == 2 or not clash or not _name_taken(data["name"]):
+                raise
             time.sleep(0.05)
     raise RuntimeError("unreachable")
 
