@@ -11,6 +11,9 @@ processes (each a CKAN of its own, like ``ckan harvester fetch-consumer``, start
 ready before the objects are queued) take the objects from the same Redis queue; printed:
 records/s over all of them, and how many each took. No profile, no SQL counts.
 
+``--same-name``: every source record has the same name (the names given must not clash,
+also when two consumers create them at the same moment).
+
 ``--harvester ckan`` runs ckanext-harvest's stock ``ckan`` harvester the same way, on the
 same source, for a per-record comparison under the same load. ``--no-profile`` times
 the stage without cProfile (whose overhead is not the same for every kind of code);
@@ -65,14 +68,14 @@ def _stand_in():
     return module
 
 
-def _packages(count):
+def _packages(count, same_name=False):
     gdc_package = _stand_in().gdc_package
     out = []
     for i in range(count):
         place, code = hb.PROVINCES[i % len(hb.PROVINCES)]
         topic = hb.TOPICS[i % len(hb.TOPICS)]
-        out.append(gdc_package(f"prof-{i:06d}", f"{topic} จังหวัด{place} ชุดที่ {i}",
-                               province=[code]))
+        out.append(gdc_package("prof-same" if same_name else f"prof-{i:06d}",
+                               f"{topic} จังหวัด{place} ชุดที่ {i}", province=[code]))
     return out
 
 
@@ -229,7 +232,8 @@ def _trace_calls(spec, counter):
 
 
 def run(ini, records, top, callers=None, warm_up=5, trace=(), only=None, sql_top=25,
-        kind="provincialstats_ckan", profiling=True, dump=None, consumers=1):
+        kind="provincialstats_ckan", profiling=True, dump=None, consumers=1,
+        same_name=False):
     import sqlalchemy as sa
     from sqlalchemy.pool import Pool
 
@@ -260,7 +264,7 @@ def run(ini, records, top, callers=None, warm_up=5, trace=(), only=None, sql_top
     for spec in trace:
         _trace_calls(spec, traced)
     RemoteCKAN = _stand_in().RemoteCKAN
-    with RemoteCKAN(_packages(records + warm_up)) as remote:
+    with RemoteCKAN(_packages(records + warm_up, same_name)) as remote:
         import ckan.model as model
         from ckanext.harvest.model import HarvestObject
 
@@ -272,9 +276,16 @@ def run(ini, records, top, callers=None, warm_up=5, trace=(), only=None, sql_top
         ids = all_ids[warm_up:]
         if consumers > 1:
             elapsed, shares = _consume_parallel(ini, ids, consumers)
+            model.Session.remove()
+            states = collections.Counter(
+                s for (s,) in model.Session.query(HarvestObject.state)
+                .filter(HarvestObject.harvest_job_id == job_id))
+            names = model.Session.query(model.Package.name).filter(
+                model.Package.type == "dataset", model.Package.state == "active").count()
             print(f"\n{kind} fetch+import of {len(ids)} records by {consumers} consumer "
                   f"processes: {elapsed:.2f} s, {len(ids) / elapsed:.1f} records/s; "
-                  f"records per consumer {shares}")
+                  f"records per consumer {shares}; object states {dict(states)}; "
+                  f"{names} datasets")
             return
         traced.clear()
         profile = cProfile.Profile()
@@ -347,6 +358,9 @@ def main():
     parser.add_argument("--consumers", type=int, default=1,
                         help="consumer processes taking the objects (more than 1: no "
                              "profile, records/s over all of them)")
+    parser.add_argument("--same-name", action="store_true",
+                        help="every source record has the same name (names must not "
+                             "clash, also between consumers)")
     parser.add_argument("--dump", default=None, help="also write the pstats to this file")
     parser.add_argument("--keep-db", action="store_true",
                         help="do not wipe the database first (it must be set up)")
@@ -369,7 +383,7 @@ def main():
         hb._fresh_db(ini)
     run(ini, args.records, args.top, args.callers, trace=args.trace, only=args.only,
         sql_top=args.sql, kind=args.harvester, profiling=not args.no_profile, dump=args.dump,
-        consumers=args.consumers)
+        consumers=args.consumers, same_name=args.same_name)
 
 
 if __name__ == "__main__":

@@ -249,6 +249,36 @@ class TestOwnership:
         assert b[0]["name"] == "population-ministry-b"
         assert (a[0]["title"], b[0]["title"]) == ("ประชากร ชุดที่ 1", "ประชากร ชุดที่ 2")
 
+    def test_a_name_taken_at_the_same_moment_is_not_an_error(self, org):
+        # another consumer's dataset of that name is written but not yet committed when
+        # this one checks the name and writes: this one's INSERT waits, then breaks the
+        # unique name; the record is imported under another name, not failed
+        import threading
+
+        import sqlalchemy as sa
+        other = sa.create_engine(model.meta.engine.url)
+        conn = other.connect()
+        pending = conn.begin()
+        conn.execute(sa.text("INSERT INTO package (id, name, type, state) "
+                             "VALUES ('other-consumer', 'population', 'dataset', 'active')"))
+        timer = threading.Timer(1.5, pending.commit)
+        try:
+            with RemoteCKAN([gdc_package("population", "ประชากร")]) as remote:
+                source = create_source(remote.url, {"receiving_organization": org["name"]},
+                                       name="ministry-b")
+                timer.start()
+                job, results = run(source)
+                datasets = list(harvested(source["id"]).values())
+        finally:
+            timer.cancel()
+            timer.join()
+            conn.close()
+            other.dispose()
+        assert [r["report_status"] for r in results.values()] == ["added"]
+        assert call_action("provincialstats_harvest_errors", id=source["id"])["count"] == 0
+        assert datasets[0]["name"].startswith("population-ministry-b-")
+        assert datasets[0]["title"] == "ประชากร"
+
     def test_a_source_cannot_overwrite_a_curators_dataset(self, org):
         from tests.schemas.test_dataset import statistical
         curator = factories.User()

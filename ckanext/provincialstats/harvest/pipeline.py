@@ -576,13 +576,19 @@ def _base_name(obj, pkg, dataset):
     return "dataset-" + _sha(obj.guid)[:12]
 
 
-def _unique_name(base, source):
-    if not _name_taken(base):
+def _unique_name(base, source, guid, raced=False):
+    """``base``, else ``base-<source name>``, else numbered (``-2`` ... ``-20``), else
+    one made from the record's guid. ``raced``: another consumer took the name this one
+    chose at the same moment: the guid's name at once (two consumers walking the same
+    numbers would keep colliding; a record's guid is imported by one consumer at a
+    time)."""
+    if not raced and not _name_taken(base):
         return base
     source_pkg = model.Package.get(source.id)
     suffix = munge_title_to_name(source_pkg.name if source_pkg else source.id[:8])[:30]
-    for n in range(1, 1000):
-        tail = f"-{suffix}" if n == 1 else f"-{suffix}-{n}"
+    tails = [] if raced else [f"-{suffix}"] + [f"-{suffix}-{n}" for n in range(2, 21)]
+    tails.append(f"-{suffix}-{_sha(guid)[:10]}")
+    for tail in tails:
         name = base[: NAME_MAX - len(tail)] + tail
         if not _name_taken(name):
             return name
@@ -591,10 +597,11 @@ def _unique_name(base, source):
 
 def _create(obj, source, pkg, dataset, mark_current):
     base = _base_name(obj, pkg, dataset)
+    raced = False
     for attempt in range(3):
         data = dict(dataset)
         data["id"] = str(uuid.uuid4())
-        data["name"] = _unique_name(base, source)
+        data["name"] = _unique_name(base, source, obj.guid, raced)
         try:
             context = dict(_site_context(obj.harvest_job_id), return_id_only=True)
             mark_current(data["id"])  # committed with the dataset (again after a rollback)
@@ -607,7 +614,7 @@ def _create(obj, source, pkg, dataset, mark_current):
             clash = isinstance(e, sa.exc.IntegrityError) or "name" in (e.error_dict or {})
             if attempt == 2 or not clash or not _name_taken(data["name"]):
                 raise
-            time.sleep(0.05)
+            raced = True
     raise RuntimeError("unreachable")
 
 
