@@ -149,8 +149,15 @@ def consume_child(ini):
     redis = get_connection()
     consumer = get_fetch_consumer()
     key = get_fetch_routing_key()
+    import ckan.model as model
+    import sqlalchemy as sa
+    # this consumer's database connection (the pool hands the same one out again)
+    backend = model.Session.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+    model.Session.remove()
+    backend_started = _process_cpu(backend)
     redis.incr(READY_KEY)
     done, first, last = 0, None, None
+    cpu_started = time.process_time()
     while True:
         item = redis.blpop(key, timeout=3)
         if item is None:
@@ -163,7 +170,9 @@ def consume_child(ini):
         fetch_callback(consumer, FakeMethod(body), consumer, body)
         last = time.time()
         done += 1
-    print(json.dumps({"done": done, "first": first, "last": last}))
+    print(json.dumps({"done": done, "first": first, "last": last,
+                      "cpu": time.process_time() - cpu_started,
+                      "db_cpu": _process_cpu(backend) - backend_started}))
 
 
 def _consume_parallel(ini, ids, consumers):
@@ -191,7 +200,18 @@ def _consume_parallel(ini, ids, consumers):
         out, _ = proc.communicate()
         results.append(json.loads(out.strip().splitlines()[-1]))
     finished = max(r["last"] for r in results if r["last"])
-    return finished - started, [r["done"] for r in results]
+    return (finished - started, [r["done"] for r in results],
+            sum(r["cpu"] for r in results), sum(r["db_cpu"] for r in results))
+
+
+def _process_cpu(pid):
+    """CPU seconds used so far by process ``pid`` (from /proc), 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
 
 
 def _backend_cpu():
@@ -202,16 +222,7 @@ def _backend_cpu():
     with model.meta.engine.connect() as conn:
         pids = [pid for (pid,) in conn.execute(sa.text(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"))]
-    ticks = os.sysconf("SC_CLK_TCK")
-    out = {}
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            out[pid] = (int(fields[11]) + int(fields[12])) / ticks
-        except OSError:
-            pass
-    return out
+    return {pid: _process_cpu(pid) for pid in pids}
 
 
 def _trace_calls(spec, counter):
@@ -275,7 +286,7 @@ def run(ini, records, top, callers=None, warm_up=5, trace=(), only=None, sql_top
         _consume(all_ids[:warm_up])
         ids = all_ids[warm_up:]
         if consumers > 1:
-            elapsed, shares = _consume_parallel(ini, ids, consumers)
+            elapsed, shares, cpu, db_cpu = _consume_parallel(ini, ids, consumers)
             model.Session.remove()
             states = collections.Counter(
                 s for (s,) in model.Session.query(HarvestObject.state)
@@ -286,6 +297,12 @@ def run(ini, records, top, callers=None, warm_up=5, trace=(), only=None, sql_top
                   f"processes: {elapsed:.2f} s, {len(ids) / elapsed:.1f} records/s; "
                   f"records per consumer {shares}; object states {dict(states)}; "
                   f"{names} datasets")
+            per_record = (cpu + db_cpu) / len(ids)
+            print(f"CPU time per record: {1000 * cpu / len(ids):.1f} ms in the consumers, "
+                  f"{1000 * db_cpu / len(ids):.1f} ms in PostgreSQL backends; "
+                  f"{os.cpu_count()} cores fully used for this alone would give about "
+                  f"{os.cpu_count() / per_record:.1f} records/s (an estimate: no waits, "
+                  "no other work)")
             return
         traced.clear()
         profile = cProfile.Profile()
