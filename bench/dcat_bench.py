@@ -76,7 +76,10 @@ def write_ini(db: str, variant: str, page_size: int, redis_db: int = REDIS_DB,
         if line.startswith("ckan.plugins"):
             out += ["ckanext.dcat.rdf.profiles = " + profiles,
                     "ckanext.dcat.datasets_per_page = %d" % page_size,
-                    "ckanext.provincialstats.dcat.cache_ttl = %d" % ttl]
+                    "ckanext.provincialstats.dcat.cache_ttl = %d" % ttl,
+                    # no search result cache: the variants share a database and a Redis,
+                    # so the one asked second would get the page's search from the cache
+                    "ckanext.provincialstats.search.cache_ttl = 0"]
     path = os.path.join(OUT, "%s-%s%s.ini" % (db, variant.replace("+", "-"), suffix))
     with open(path, "w", encoding="utf-8") as stream:
         stream.write("\n".join(out) + "\n")
