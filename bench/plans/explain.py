@@ -49,7 +49,6 @@ def main(ini: str, wanted: list[str]) -> None:
         facets = []
         if str(params.get("facet", "false")).lower() == "true":
             facets = [str(f) for f in query._as_list(params.get("facet.field"))]
-        comp.summary = query.summary.answers(comp.nodes, facets)
         if not comp.rank_queries:
             order = [(e, d) for e, d in order if e != score]
         statement = query._statement(

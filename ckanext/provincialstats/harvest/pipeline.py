@@ -559,7 +559,6 @@ def _update(package, dataset, withdrawn, job_id, mark_current):
         data["private"] = current.get("private", False)
     mark_current()  # committed with the dataset
     tk.get_action("package_update")(context, data)
-    return package.id
 
 
 def _name_taken(name):

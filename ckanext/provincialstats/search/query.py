@@ -247,8 +247,6 @@ def search(params: dict[str, Any]) -> Results:
     limit = _int(params, "facet.limit", tk.config.get("search.facets.limit"))
     mincount = _int(params, "facet.mincount", 1)
 
-    # counts and facets added up per signature (summary.py) when the search allows it
-    comp.summary = summary.answers(comp.nodes, facet_fields or [])
     if not comp.rank_queries:  # every score is equal: leave it out of the ORDER BY
         order = [(e, d) for e, d in order if e != score]
     statement = _statement(comp, where_sql, score, order, facet_fields or [], limit,
@@ -371,7 +369,7 @@ def _statement(comp: sql.Compiler, where_sql: str, score: str, order: list,
         grouped = expressions
         group_source, group_where = index.SOURCE, where_sql
         count = "(SELECT count(*) FROM %s WHERE %s)" % (index.SOURCE, where_sql)
-    if facet_fields and getattr(comp, "summary", False):
+    if summary.answers(comp.nodes, facet_fields):  # counts and facets per signature
         return _summary_statement(comp, where_sql, page, facet_fields, limit, mincount)
     if not facet_fields:
         return "{with_}SELECT {count} AS hits, {page}".format(

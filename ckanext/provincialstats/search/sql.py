@@ -131,6 +131,7 @@ class Compiler:
         # LEFT JOINs the ORDER BY needs (a ``*_date`` field's values), after the source
         self.joins: list[str] = []
         self.date_sorts: dict[str, str] = {}  # ORDER BY expression -> its field's parameter
+        self.nodes: list = []  # the parsed q and fq (query.where_for)
 
     # -- parameters -------------------------------------------------------------------
     def bind(self, value: Any) -> str:

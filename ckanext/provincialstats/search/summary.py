@@ -28,7 +28,7 @@ from typing import Any, Iterable, Optional
 import sqlalchemy as sa
 
 from .model import FACET_TABLE, INDEX_TABLE, SIG_TABLE
-from .parser import Boolean, MatchAll, Range, Term
+from .parser import Boolean, MatchAll, Term
 
 # the columns of a signature: what CKAN's own filters (and an organization page) use
 SIG_COLUMNS = ("site_id", "state", "dataset_type", "capacity", "owner_org",
@@ -197,9 +197,7 @@ def _only_signature_terms(node: Any) -> bool:
     if isinstance(node, Term):
         field = node.field or "text"
         return field in SIG_COLUMNS or sql.field_kind(field) == "constant"
-    if isinstance(node, Range):
-        return False
-    return False
+    return False  # ranges and anything else
 
 
 def answers(nodes: list, facet_fields: list[str]) -> bool:
