@@ -47,7 +47,7 @@ from ckanext.harvest.model import (
     HarvestObjectExtra,
 )
 from ckanext.provincialstats.harvest import config as source_config
-from ckanext.provincialstats.harvest import progress, safety
+from ckanext.provincialstats.harvest import pagememo, progress, safety
 from ckanext.provincialstats.harvest.sources import module as source_module
 
 log = logging.getLogger(__name__)
@@ -194,14 +194,21 @@ def gather(kind, job):
     seen = set()
     new_ids = []
     batch = []
+    known_unchanged = [0]
+    module = source_module(kind)
+    memo = None
+    kwargs = {}
+    if getattr(module, "PAGE_MEMO", False):
+        memo = pagememo.PageMemo(source.id, salt + module.page_salt(),
+                                 lambda records: _all_current(source.id, records))
+        kwargs["pages"] = memo
 
     def flush():
-        current = _current_objects(source.id, [g for g, _ in batch])
+        current = _current_objects(source.id, [g for g, _, _ in batch]) if batch else {}
         tally = collections.Counter(seen=len(batch))
         back = []  # objects whose record is in the source again
         created = []
-        for guid, content in batch:
-            content_hash = _sha(salt + content)
+        for guid, content, content_hash in batch:
             known = current.get(guid)
             if known:
                 object_id, package_id, old_hash, missing, withdrawn, state = known
@@ -228,22 +235,39 @@ def gather(kind, job):
                 HarvestObjectExtra.harvest_object_id.in_(back),
                 HarvestObjectExtra.key == "missing_since").delete(synchronize_session=False)
         model.Session.commit()
+        if known_unchanged[0]:
+            # records of pages not parsed (pagememo): seen, imported and current
+            tally["seen"] += known_unchanged[0]
+            tally["unchanged"] += known_unchanged[0]
+            known_unchanged[0] = 0
         for name, n in tally.items():
             counters.incr(name, n)
         counters.heartbeat()
         batch.clear()
 
     try:
-        for guid, content in source_module(kind).gather(source.url, config, safety.fetch):
+        for guid, content in module.gather(source.url, config, safety.fetch, **kwargs):
             guid = str(guid)
+            if isinstance(content, pagememo.Known):
+                if guid in seen:
+                    counters.incr("duplicates")
+                    continue
+                seen.add(guid)
+                known_unchanged[0] += 1
+                if known_unchanged[0] >= LOOKUP_BATCH:
+                    flush()
+                continue
+            content_hash = _sha(salt + content)
+            if memo is not None:
+                memo.note(guid, content_hash)
             if guid in seen:
                 counters.incr("duplicates")
                 continue
             seen.add(guid)
-            batch.append((guid, content))
+            batch.append((guid, content, content_hash))
             if len(batch) >= LOOKUP_BATCH:
                 flush()
-        if batch:
+        if batch or known_unchanged[0]:
             flush()
     except Exception as e:  # the source could not be read completely: change nothing
         model.Session.rollback()
@@ -256,9 +280,35 @@ def gather(kind, job):
                 "the source could not be read; no dataset was changed") + f": {message}",
             job)
         return None
+    if memo is not None:
+        memo.forget_others()
+        counters.set("pages_parsed", memo.parsed)
+        counters.set("pages_skipped", memo.skipped)
     _withdraw_missing(source, config, seen, counters)
     counters.set("gathered", len(new_ids))
     return new_ids
+
+
+def _all_current(source_id, records):
+    """True when every ``(guid, content hash)`` is this source's imported, current
+    record with that content hash, neither missing nor withdrawn, its dataset active
+    (so gathering the record again would change nothing)."""
+    wanted = {}
+    for guid, content_hash in records:
+        wanted.setdefault(guid, content_hash)  # a record seen twice: the first counts
+    guids = list(wanted)
+    for i in range(0, len(guids), LOOKUP_BATCH):
+        chunk = guids[i:i + LOOKUP_BATCH]
+        current = _current_objects(source_id, chunk)
+        for guid in chunk:
+            known = current.get(guid)
+            if known is None:
+                return False
+            _, package_id, old_hash, missing, withdrawn, state = known
+            if old_hash != wanted[guid] or missing or withdrawn or state != "active" \
+                    or not package_id:
+                return False
+    return True
 
 
 def _discard(job, ids):

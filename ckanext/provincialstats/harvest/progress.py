@@ -78,6 +78,9 @@ def job_progress(job):
         "duplicates": counters.get("duplicates", 0),
         "missing": counters.get("missing", 0),
         "withdrawn": counters.get("withdrawn", 0),
+        # feed pages parsed, and skipped because their bytes and records were unchanged
+        "pages_parsed": counters.get("pages_parsed", 0),
+        "pages_skipped": counters.get("pages_skipped", 0),
         "gather_errors": model.Session.query(HarvestGatherError)
         .filter(HarvestGatherError.harvest_job_id == job.id).count(),
         "last_action": last_action_time(job).isoformat(),

@@ -22,8 +22,11 @@ reason, before any record is imported.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import json
+import os
 import re
 import urllib.parse
 import xml.sax
@@ -39,6 +42,7 @@ from ckanext.dcat.processors import RDFParser
 from ckanext.dcat.profiles import DCT, RDFProfile
 from ckanext.provincialstats.harvest import xmlsafe
 from ckanext.provincialstats.harvest.errors import SourceError
+from ckanext.provincialstats.harvest.pagememo import Known
 
 # DCAT-AP 3, then this catalogue's own profile (dcat/profile.py: provinces, strategic
 # issues, sector, time coverage, frequency and the GD Catalog fields another provincial
@@ -56,6 +60,8 @@ _CONTENT_TYPES = {
     "application/n-triples": "nt", "application/ld+json": "json-ld",
     "application/json": "json",
 }
+# The pipeline gives gather a PageMemo (pages whose bytes did not change are not parsed).
+PAGE_MEMO = True
 _EXTENSIONS = {".rdf": "xml", ".xml": "xml", ".owl": "xml", ".ttl": "turtle",
                ".n3": "n3", ".nt": "nt", ".jsonld": "json-ld", ".json": "json"}
 
@@ -89,6 +95,32 @@ class ProvincialHarvestProfile(RDFProfile):
                            "value": json.dumps(list(dict.fromkeys(labels)),
                                                ensure_ascii=False)})
         return dataset_dict
+
+
+@functools.lru_cache(maxsize=None)
+def page_salt() -> str:
+    """What, besides a page's bytes, decides the records parsing it yields: this module,
+    the catalogue's DCAT profile and vocabularies (the code and data files), the
+    versions of ckanext-dcat and rdflib. A deployment that changes any of them parses
+    every page again."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    package = os.path.dirname(os.path.dirname(here))
+    h = hashlib.sha256()
+    files = [os.path.join(here, "dcat.py")]
+    for folder in ("dcat", "vocab"):
+        directory = os.path.join(package, folder)
+        files += sorted(os.path.join(directory, name) for name in os.listdir(directory)
+                        if name.endswith((".py", ".csv", ".json")))
+    for path in files:
+        h.update(os.path.relpath(path, package).encode() + b"\0")
+        with open(path, "rb") as f:
+            h.update(f.read())
+    for dist in ("ckanext-dcat", "rdflib"):
+        try:
+            h.update(f"{dist}={importlib.metadata.version(dist)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{dist}=?".encode())
+    return "dcat-pages-1:" + h.hexdigest()
 
 
 # -- formats --------------------------------------------------------------------------
@@ -187,19 +219,23 @@ def _resolve_context(value: Any, fetch, where: str, budget: list[int]) -> Any:
 
 
 def _parse_rdf(content: bytes, fmt: str, page_url: str, fetch) -> RDFParser:
+    """The page parsed; ``parser.remote_contexts``: how many JSON-LD contexts were
+    fetched for it."""
     where = page_url[:200]
     text = _text(content, where)
+    budget = [5]
     if fmt == "xml":
         xmlsafe.check(content, where)
     if fmt == "json-ld":
         try:
-            text = json.dumps(_inline_contexts(json.loads(text), fetch, where, [5]))
+            text = json.dumps(_inline_contexts(json.loads(text), fetch, where, budget))
         except SourceError:
             raise
         except (ValueError, RecursionError) as e:
             raise SourceError(f"{where}: JSON ไม่ถูกต้อง ({e})",
                               f"{where}: invalid JSON ({e})") from None
     parser = _parser()
+    parser.remote_contexts = 5 - budget[0]
     try:
         # As RDFParser.parse, with the page as base: relative IRIs (a relative
         # hydra:next) resolve against the page, not against the worker's directory.
@@ -317,37 +353,63 @@ def _next_url(parser: RDFParser, page_url: str) -> str | None:
     return urllib.parse.urljoin(page_url, following) if following else None
 
 
-def gather(url: str, config: dict, fetch) -> Iterator[tuple[str, str]]:
-    """Yield ``(guid, content)`` for every dataset of the feed, page after page."""
+def gather(url: str, config: dict, fetch, pages=None) -> Iterator[tuple[str, Any]]:
+    """Yield ``(guid, content)`` for every dataset of the feed, page after page. With
+    ``pages`` (a :class:`..pagememo.PageMemo`), a page whose bytes are unchanged and
+    whose records are all imported and current is not parsed: its records are yielded
+    as ``(guid, Known(content hash))``."""
     seen_pages = set()
     page_url: str | None = url
-    pages = 0
+    pages_read = 0
     while page_url and page_url not in seen_pages:
-        pages += 1
-        if pages > MAX_PAGES:
+        pages_read += 1
+        if pages_read > MAX_PAGES:
             raise SourceError(
                 f"{url}: ฟีดมีมากกว่า {MAX_PAGES} หน้า (hydra:next) จึงหยุดอ่าน",
                 f"{url}: the feed has more than {MAX_PAGES} pages (hydra:next); stopped")
         seen_pages.add(page_url)
         result = fetch(page_url, accept=ACCEPT)
         where = page_url[:200]
+        digest = None
+        if pages is not None:
+            digest = pages.digest(page_url, result.content, result.content_type,
+                                  result.final_url)
+            known = pages.lookup(page_url, digest)
+            if known is not None:
+                records, following = known
+                for guid, content_hash in records:
+                    yield guid, Known(content_hash)
+                page_url = following
+                continue
         fmt = detect_format(result.content, result.content_type, result.final_url)
         if fmt == "data.json":
             text = _text(result.content, where)
-            for record in _data_json_datasets(text, where):
+            datasets = _data_json_datasets(text, where)
+            if pages is not None:
+                pages.start(page_url, digest)
+            for record in datasets:
                 pkg = _clean(from_data_json(record))
                 yield guid_of(pkg), _content(pkg)
+            if pages is not None:
+                pages.finish(None)
             return
         parser = _parse_rdf(result.content, fmt, result.final_url or page_url, fetch)
+        if pages is not None:
+            if parser.remote_contexts:  # the parse depends on more than the page's bytes
+                pages.parsed_without_memo()
+            else:
+                pages.start(page_url, digest)
         count = 0
         for pkg in parser.datasets():
             pkg = _clean(pkg)
             count += 1
             yield guid_of(pkg), _content(pkg)
         following = _next_url(parser, result.final_url or page_url)
-        if count == 0 and pages == 1 and not following:
+        if count == 0 and pages_read == 1 and not following:
             raise SourceError(f"{where}: ไม่พบ dcat:Dataset ในฟีด ({fmt})",
                               f"{where}: no dcat:Dataset found in the feed ({fmt})")
+        if pages is not None:
+            pages.finish(following)
         page_url = following
 
 

@@ -1,0 +1,117 @@
+"""Feed pages whose bytes did not change since the last run are not parsed again.
+
+A source kind that reads its records page by page (``sources.dcat``) can be given a
+:class:`PageMemo`. For each page it read and parsed, the memo keeps, in Redis (per
+source, shared by every gather consumer and host), the digest of the page and the
+``(guid, content hash)`` of every record the page gave, in order. The digest covers the
+page's raw bytes, its URL, final URL and content type, and a salt of everything else that
+changes what parsing the page yields: the source configuration, the pipeline's record
+and mapping versions, and the parsing code and libraries (``page_salt()`` of the source
+module).
+
+On the next run a page with the same digest is skipped (not parsed) only when **every**
+record it gave is known to be imported and current: the record's current harvest object
+has that content hash, is neither withdrawn nor missing, and its dataset exists and is
+active (``verify``, a callback of the pipeline). Its records are then reported to the
+pipeline as :class:`Known` (seen in this run, unchanged), so the withdrawal of records
+that disappeared from the source still sees them as present. Anything else (no memo, a
+different digest, a record not imported, failed, withdrawn, deleted or purged here, a
+memo Redis lost) parses the page as before. The memo is only a shortcut: it never decides
+that a record changed, only that re-reading identical bytes would give the records the
+database already holds.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Callable, NamedTuple
+
+from ckan.lib.redis import connect_to_redis
+
+KEEP_SECONDS = 30 * 24 * 3600
+
+
+class Known(NamedTuple):
+    """The content of a record of a skipped page: only its content hash is known."""
+
+    content_hash: str
+
+
+def _key(source_id):
+    return f"provincialstats:harvest:pages:{source_id}"
+
+
+class PageMemo:
+    def __init__(self, source_id: str, salt: str,
+                 verify: Callable[[list[tuple[str, str]]], bool]):
+        self.redis = connect_to_redis()
+        self.key = _key(source_id)
+        self.salt = salt
+        self.verify = verify
+        self.recording = None
+        self.touched = set()
+        self.skipped = 0
+        self.parsed = 0
+
+    def digest(self, page_url: str, content: bytes, content_type: str = "",
+               final_url: str = "") -> str:
+        h = hashlib.sha256()
+        for part in (self.salt, page_url, final_url or "", content_type or ""):
+            h.update(part.encode("utf-8"))
+            h.update(b"\0")
+        h.update(content)
+        return h.hexdigest()
+
+    def lookup(self, page_url: str, digest: str):
+        """``(records, next page URL)`` when the page can be skipped, else None."""
+        self.touched.add(page_url)
+        raw = self.redis.hget(self.key, page_url)
+        memo = None
+        if raw:
+            try:
+                memo = json.loads(raw)
+            except ValueError:
+                memo = None
+        if not isinstance(memo, dict) or memo.get("digest") != digest:
+            return None
+        records = [(str(g), str(h)) for g, h in memo.get("records") or []]
+        if not self.verify(records):
+            return None
+        self.skipped += 1
+        return records, memo.get("next")
+
+    def start(self, page_url: str, digest: str) -> None:
+        """The records noted from now until :meth:`finish` are this page's."""
+        self.touched.add(page_url)
+        self.parsed += 1
+        self.recording = (page_url, digest, [])
+
+    def note(self, guid: str, content_hash: str) -> None:
+        if self.recording is not None:
+            self.recording[2].append((guid, content_hash))
+
+    def finish(self, next_url: str | None) -> None:
+        if self.recording is None:
+            return
+        page_url, digest, records = self.recording
+        self.recording = None
+        self.redis.hset(self.key, page_url, json.dumps(
+            {"digest": digest, "records": records, "next": next_url}))
+        self.redis.expire(self.key, KEEP_SECONDS)
+
+    def parsed_without_memo(self) -> None:
+        """A page parsed but not remembered (its parse depends on more than its bytes)."""
+        self.parsed += 1
+        self.recording = None
+
+    def forget_others(self) -> None:
+        """After a complete read of the source: drop pages this run did not read."""
+        stale = [f for f in self.redis.hkeys(self.key)
+                 if (f.decode() if isinstance(f, bytes) else f) not in self.touched]
+        if stale:
+            self.redis.hdel(self.key, *stale)
+
+
+def forget(source_id: str) -> None:
+    """Drop every page memo of a source."""
+    connect_to_redis().delete(_key(source_id))
