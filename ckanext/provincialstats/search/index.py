@@ -64,18 +64,20 @@ FIELD_VECTOR = r"""(SELECT coalesce(CAST(string_agg(
     WHERE octet_length(t.key) + octet_length(u.lexeme) < 2000)"""
 
 UPSERT_DOC = sa.text("""
-    INSERT INTO {table} (id, fields, tsv, ftsv, data_dict, validated_data_dict)
+    INSERT INTO {table} (id, fields, tsv, ftsv, data_dict, validated_data_dict, sig_key)
     VALUES (:id, CAST(:fields AS jsonb),
             setweight(to_tsvector(CAST(:cfg AS regconfig), :text_a), 'A')
             || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_b), 'B')
             || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_c), 'C')
             || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_d), 'D'),
             {field_vector},
-            :data_dict, :validated_data_dict)
+            :data_dict, :validated_data_dict,
+            (SELECT {sig_key} FROM {index} i WHERE i.id = :id))
     ON CONFLICT (id) DO UPDATE SET fields = EXCLUDED.fields, tsv = EXCLUDED.tsv,
         ftsv = EXCLUDED.ftsv, data_dict = EXCLUDED.data_dict,
-        validated_data_dict = EXCLUDED.validated_data_dict
-""".format(table=DOC_TABLE, field_vector=FIELD_VECTOR))
+        validated_data_dict = EXCLUDED.validated_data_dict, sig_key = EXCLUDED.sig_key
+""".format(table=DOC_TABLE, field_vector=FIELD_VECTOR, index=INDEX_TABLE,
+           sig_key=summary.SIG_KEY))
 
 # Kept apart from the doc table: a wide substring text there made every query that reads
 # the doc table slower (migration a7c9e1f3b5d7).

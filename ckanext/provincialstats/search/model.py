@@ -63,6 +63,8 @@ doc_table = sa.Table(
     sa.Column("fields", pg.JSONB, nullable=False),
     sa.Column("tsv", pg.TSVECTOR, nullable=False),
     sa.Column("ftsv", pg.TSVECTOR, nullable=False),
+    # the dataset's signature (``summary.SIG_KEY``)
+    sa.Column("sig_key", sa.UnicodeText),
     sa.Column("data_dict", sa.UnicodeText),
     sa.Column("validated_data_dict", sa.UnicodeText),
 )

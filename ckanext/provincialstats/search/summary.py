@@ -173,6 +173,12 @@ REFRESH = [
 # sorted as Python sorts them (code points: the "C" collation)
 LABELS_SQL = ("ARRAY(SELECT DISTINCT l COLLATE \"C\" FROM unnest(i.permission_labels) l "
               "ORDER BY 1)")
+# A signature as one value, from an index row or a signature row aliased ``i`` (the
+# labels sorted and distinct either way): stored on each doc row (``index.UPSERT_DOC``),
+# so that a count over doc rows can keep the signatures a search allows
+# (``query._signature_count``) without reading the index table.
+SIG_KEY = ("md5(CAST(jsonb_build_array(i.site_id, i.state, i.dataset_type, i.capacity, "
+           "i.owner_org, %s) AS text))" % LABELS_SQL)
 
 
 def refresh(conn: Any) -> None:
@@ -187,17 +193,29 @@ def refresh(conn: Any) -> None:
 
 
 # -- which searches it answers -----------------------------------------------------------
-def _only_signature_terms(node: Any) -> bool:
+def only_signature_terms(node: Any) -> bool:
     from . import sql
 
     if isinstance(node, MatchAll):
         return True
     if isinstance(node, Boolean):
-        return all(_only_signature_terms(child) for _, child in node.clauses)
+        return all(only_signature_terms(child) for _, child in node.clauses)
     if isinstance(node, Term):
         field = node.field or "text"
         return field in SIG_COLUMNS or sql.field_kind(field) == "constant"
     return False  # ranges and anything else
+
+
+def only_tokenised(node: Any) -> bool:
+    """Whether a query is made only of words of tokenised fields (``author:x``,
+    ``res_name:y``, combined with AND, OR, NOT): conditions on the doc table alone."""
+    from . import sql
+
+    if isinstance(node, Boolean):
+        return bool(node.clauses) and all(only_tokenised(child) for _, child in node.clauses)
+    if isinstance(node, Term):
+        return node.field is not None and sql.field_kind(node.field) == "tokenised"
+    return False
 
 
 def answers(nodes: list, facet_fields: list[str]) -> bool:
@@ -208,6 +226,6 @@ def answers(nodes: list, facet_fields: list[str]) -> bool:
         return False
     if not nodes or not isinstance(nodes[0], MatchAll):
         return False
-    if not all(_only_signature_terms(n) for n in nodes[1:]):
+    if not all(only_signature_terms(n) for n in nodes[1:]):
         return False
     return all(field_key(f) is not None for f in facet_fields)
