@@ -176,6 +176,40 @@ def test_a_configuration_change_parses_every_page_again(server, parses):
     assert (_progress(source)["pages_skipped"], _progress(source)["pages_parsed"]) == (0, 2)
 
 
+def test_conditional_requests_a_304_page_is_skipped_and_a_changed_one_parsed(
+        server, parses):
+    server.conditional = True
+    source = _source(server)
+    run(source, "provincialstats_dcat")
+    modified = {g: d["metadata_modified"] for g, d in harvested(source["id"]).items()}
+    parses.clear()
+    server.answers.clear()
+    job, results = run(source, "provincialstats_dcat")
+    assert server.answers == [304, 304] and parses == [] and results == {}
+    assert _progress(source)["pages_skipped"] == 2
+    assert {g: d["metadata_modified"]
+            for g, d in harvested(source["id"]).items()} == modified
+
+    # 304, but a dataset of the page was purged here: the page fetched in full, parsed
+    call_action("dataset_purge", {"user": site_user()},
+                id=harvested(source["id"])[GUIDS[2]]["id"])
+    server.answers.clear()
+    run(source, "provincialstats_dcat")
+    assert server.answers == [304, 304, 200] and parses == ["catalog?page=2"]
+    assert sorted(harvested(source["id"])) == GUIDS
+
+    # a changed page: a new ETag, answered in full and parsed
+    server.pages["/catalog?page=1"] = (
+        hydra_page(1, [1, 2], server.url("/catalog?page=2")).replace(
+            'dct:description "d"', 'dct:description "new"', 1).encode(), "text/turtle")
+    parses.clear()
+    server.answers.clear()
+    job, results = run(source, "provincialstats_dcat")
+    assert server.answers == [200, 304] and parses == ["catalog?page=1"]
+    assert {g: r["report_status"] for g, r in results.items()} == {GUIDS[0]: "updated"}
+    assert harvested(source["id"])[GUIDS[0]]["notes"] == "new"
+
+
 def test_a_page_that_needed_a_remote_json_ld_context_is_always_parsed():
     calls = []
 
@@ -183,6 +217,9 @@ def test_a_page_that_needed_a_remote_json_ld_context_is_always_parsed():
         def __init__(self):
             self.salt, self.touched, self.recording = "s", set(), None
             self.parsed = self.skipped = 0
+
+        def _memo(self, page_url):
+            return None
 
         def lookup(self, page_url, digest):
             calls.append(("lookup", page_url))

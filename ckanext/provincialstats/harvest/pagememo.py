@@ -19,6 +19,11 @@ different digest, a record not imported, failed, withdrawn, deleted or purged he
 memo Redis lost) parses the page as before. The memo is only a shortcut: it never decides
 that a record changed, only that re-reading identical bytes would give the records the
 database already holds.
+
+When the server sent validators (``ETag``, ``Last-Modified``) with the page, the next
+request for it is conditional; a ``304 Not Modified`` answer is taken as the same bytes
+(the server decides) and the page is skipped on the same conditions, else fetched again
+in full and parsed.
 """
 from __future__ import annotations
 
@@ -50,6 +55,7 @@ class PageMemo:
         self.verify = verify
         self.recording = None
         self.touched = set()
+        self._read = {}
         self.skipped = 0
         self.parsed = 0
 
@@ -62,29 +68,64 @@ class PageMemo:
         h.update(content)
         return h.hexdigest()
 
-    def lookup(self, page_url: str, digest: str):
-        """``(records, next page URL)`` when the page can be skipped, else None."""
+    def _salt_digest(self) -> str:
+        return hashlib.sha256(self.salt.encode("utf-8")).hexdigest()
+
+    def _memo(self, page_url: str):
+        """The page's memo when it was made with the same salt, else None."""
         self.touched.add(page_url)
-        raw = self.redis.hget(self.key, page_url)
-        memo = None
-        if raw:
-            try:
-                memo = json.loads(raw)
-            except ValueError:
+        if page_url not in self._read:
+            raw = self.redis.hget(self.key, page_url)
+            memo = None
+            if raw:
+                try:
+                    memo = json.loads(raw)
+                except ValueError:
+                    memo = None
+            if not isinstance(memo, dict) or memo.get("salt") != self._salt_digest():
                 memo = None
-        if not isinstance(memo, dict) or memo.get("digest") != digest:
-            return None
+            self._read[page_url] = memo
+        return self._read[page_url]
+
+    def validators(self, page_url: str) -> dict | None:
+        """``etag`` / ``last_modified`` of the page's last answer, for a conditional
+        request (only when the memo could be used)."""
+        memo = self._memo(page_url)
+        if memo and (memo.get("etag") or memo.get("last_modified")):
+            return {"etag": memo.get("etag") or None,
+                    "last_modified": memo.get("last_modified") or None}
+        return None
+
+    def _skip(self, memo):
         records = [(str(g), str(h)) for g, h in memo.get("records") or []]
         if not self.verify(records):
             return None
         self.skipped += 1
         return records, memo.get("next")
 
-    def start(self, page_url: str, digest: str) -> None:
+    def lookup(self, page_url: str, digest: str):
+        """``(records, next page URL)`` when the page can be skipped, else None."""
+        memo = self._memo(page_url)
+        if memo is None or memo.get("digest") != digest:
+            return None
+        return self._skip(memo)
+
+    def lookup_not_modified(self, page_url: str, final_url: str = ""):
+        """As :meth:`lookup`, for a page the server answered 304 Not Modified (to the
+        validators of the answer the memo was made from)."""
+        memo = self._memo(page_url)
+        if memo is None or (memo.get("final_url") or "") != (final_url or ""):
+            return None
+        return self._skip(memo)
+
+    def start(self, page_url: str, digest: str, final_url: str = "", etag: str = "",
+              last_modified: str = "") -> None:
         """The records noted from now until :meth:`finish` are this page's."""
         self.touched.add(page_url)
         self.parsed += 1
-        self.recording = (page_url, digest, [])
+        self.recording = ({"digest": digest, "salt": self._salt_digest(),
+                           "final_url": final_url or "", "etag": etag or "",
+                           "last_modified": last_modified or ""}, page_url, [])
 
     def note(self, guid: str, content_hash: str) -> None:
         if self.recording is not None:
@@ -93,10 +134,10 @@ class PageMemo:
     def finish(self, next_url: str | None) -> None:
         if self.recording is None:
             return
-        page_url, digest, records = self.recording
+        memo, page_url, records = self.recording
         self.recording = None
         self.redis.hset(self.key, page_url, json.dumps(
-            {"digest": digest, "records": records, "next": next_url}))
+            dict(memo, records=records, next=next_url)))
         self.redis.expire(self.key, KEEP_SECONDS)
 
     def parsed_without_memo(self) -> None:

@@ -25,6 +25,11 @@ class FetchResult(NamedTuple):
     content: bytes
     content_type: str
     final_url: str
+    # the response's validators (for a conditional request next time)
+    etag: str = ""
+    last_modified: str = ""
+    # a conditional request answered 304: ``content`` is empty
+    not_modified: bool = False
 
 
 class FetchError(Exception):
@@ -78,13 +83,21 @@ def check_url(url):
         raise _refused(host, address)
 
 
-def fetch(url, *, accept=None, max_bytes=None, timeout=None):
-    """GET ``url`` safely and return a :class:`FetchResult`."""
+def fetch(url, *, accept=None, max_bytes=None, timeout=None, etag=None,
+          last_modified=None):
+    """GET ``url`` safely and return a :class:`FetchResult`. With ``etag`` or
+    ``last_modified`` (validators of an earlier answer) the request is conditional
+    (``If-None-Match`` / ``If-Modified-Since``): a 304 answer gives a result with
+    ``not_modified`` and no content; the server decides."""
     max_bytes = max_bytes or default_max_bytes()
     timeout = timeout or default_timeout()
     headers = {"User-Agent": USER_AGENT}
     if accept:
         headers["Accept"] = accept
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
     # the connection's own peer is checked too (netguard: DNS rebinding)
     with netguard.session(allow_private_urls()) as session:
         for _ in range(MAX_REDIRECTS + 1):
@@ -105,12 +118,19 @@ def fetch(url, *, accept=None, max_bytes=None, timeout=None):
                 if response.is_redirect:
                     url = urllib.parse.urljoin(url, response.headers.get("Location", ""))
                     continue
+                if response.status_code == 304 and (etag or last_modified):
+                    return FetchResult(b"", response.headers.get("Content-Type", ""), url,
+                                       response.headers.get("ETag", "") or etag or "",
+                                       response.headers.get("Last-Modified", "")
+                                       or last_modified or "", True)
                 if response.status_code != 200:
                     raise _error(f"{url[:200]}: เซิร์ฟเวอร์ตอบ HTTP {response.status_code}",
                                  f"{url[:200]}: the server answered HTTP "
                                  f"{response.status_code}")
                 content = _read_limited(response, url, max_bytes, timeout)
-                return FetchResult(content, response.headers.get("Content-Type", ""), url)
+                return FetchResult(content, response.headers.get("Content-Type", ""), url,
+                                   response.headers.get("ETag", ""),
+                                   response.headers.get("Last-Modified", ""))
     raise _error(f"{url[:200]}: เปลี่ยนเส้นทางเกิน {MAX_REDIRECTS} ครั้ง",
                  f"{url[:200]}: more than {MAX_REDIRECTS} redirects")
 

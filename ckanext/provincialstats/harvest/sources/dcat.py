@@ -368,7 +368,18 @@ def gather(url: str, config: dict, fetch, pages=None) -> Iterator[tuple[str, Any
                 f"{url}: ฟีดมีมากกว่า {MAX_PAGES} หน้า (hydra:next) จึงหยุดอ่าน",
                 f"{url}: the feed has more than {MAX_PAGES} pages (hydra:next); stopped")
         seen_pages.add(page_url)
-        result = fetch(page_url, accept=ACCEPT)
+        validators = pages.validators(page_url) if pages is not None else None
+        result = fetch(page_url, accept=ACCEPT, **validators) if validators else \
+            fetch(page_url, accept=ACCEPT)
+        if result.not_modified:
+            known = pages.lookup_not_modified(page_url, result.final_url)
+            if known is not None:
+                records, following = known
+                for guid, content_hash in records:
+                    yield guid, Known(content_hash)
+                page_url = following
+                continue
+            result = fetch(page_url, accept=ACCEPT)  # the records need the page itself
         where = page_url[:200]
         digest = None
         if pages is not None:
@@ -386,7 +397,8 @@ def gather(url: str, config: dict, fetch, pages=None) -> Iterator[tuple[str, Any
             text = _text(result.content, where)
             datasets = _data_json_datasets(text, where)
             if pages is not None:
-                pages.start(page_url, digest)
+                pages.start(page_url, digest, result.final_url, result.etag,
+                            result.last_modified)
             for record in datasets:
                 pkg = _clean(from_data_json(record))
                 yield guid_of(pkg), _content(pkg)
@@ -398,7 +410,8 @@ def gather(url: str, config: dict, fetch, pages=None) -> Iterator[tuple[str, Any
             if parser.remote_contexts:  # the parse depends on more than the page's bytes
                 pages.parsed_without_memo()
             else:
-                pages.start(page_url, digest)
+                pages.start(page_url, digest, result.final_url, result.etag,
+                            result.last_modified)
         count = 0
         for pkg in parser.datasets():
             pkg = _clean(pkg)
