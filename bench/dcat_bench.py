@@ -159,8 +159,19 @@ def loadavg() -> str:
         return " ".join(stream.read().split()[:3])
 
 
+def parse_pages(spec: str | None, pages: int) -> list[int]:
+    """``"1-20,97-100"`` -> those page numbers; None: 1 .. ``pages``."""
+    if not spec:
+        return list(range(1, pages + 1))
+    out = []
+    for part in spec.split(","):
+        first, _, last = part.strip().partition("-")
+        out.extend(range(int(first), int(last or first) + 1))
+    return out
+
+
 def run_variants(db: str, variants: list[str], size: int, page_size: int,
-                 crawls: int) -> list[dict]:
+                 crawls: int, page_spec: str | None = None) -> list[dict]:
     """All variants' servers at once; each page is asked of every variant in turn (the
     order rotating from page to page), so that all variants see the same machine load
     (the machine is shared)."""
@@ -185,7 +196,8 @@ def run_variants(db: str, variants: list[str], size: int, page_size: int,
             found = dict.fromkeys(servers, 0)
             peak = {v: 0.0 for v in servers}
             order = list(servers)
-            for page in range(1, pages + 1):
+            numbers = parse_pages(page_spec, pages)
+            for page in numbers:
                 for variant in order[page % len(order):] + order[:page % len(order)]:
                     started = time.perf_counter()
                     body = servers[variant].get("/catalog.ttl?page=%d" % page)
@@ -198,7 +210,7 @@ def run_variants(db: str, variants: list[str], size: int, page_size: int,
                 result = results[variant]
                 crawl_figures = _summary(times[variant], sizes[variant], found[variant])
                 crawl_figures.update(load_before=load_before, load_after=loadavg(),
-                                     rss_peak_mb=peak[variant])
+                                     rss_peak_mb=peak[variant], page_numbers=numbers)
                 result["crawls"].append(crawl_figures)
                 result.setdefault("rss_after_first_crawl_mb", rss_mb(server.process.pid))
                 result["rss_end_mb"] = rss_mb(server.process.pid)
@@ -252,12 +264,20 @@ def report(results: list[dict], size: int, page_size: int) -> None:
         if stock is None or name not in by:
             continue
         for i, (a, b) in enumerate(zip(stock["crawls"], by[name]["crawls"]), 1):
-            slower = [n + 1 for n, (x, y) in enumerate(zip(a["page_ms"], b["page_ms"]))
-                      if y > x]
-            print("crawl %d: %s slower than stock on %d of %d pages%s; page 1: stock "
-                  "%.0f ms, %s %.0f ms" % (
+            numbers = a.get("page_numbers") or list(range(1, len(a["page_ms"]) + 1))
+            ratios = [(y / x, n, x, y) for n, x, y in zip(numbers, a["page_ms"],
+                                                            b["page_ms"])]
+            slower = [n for r, n, x, y in ratios if r > 1]
+            over = [n for r, n, x, y in ratios if r > 0.9]
+            worst = max(ratios)
+            print("crawl %d: %s slower than stock on %d of %d pages%s; over 0.9x stock's "
+                  "time on %d%s; max ratio %.2f (page %d: %.0f ms, stock %.0f ms); median "
+                  "ratio %.2f; page 1: stock %.0f ms, %s %.0f ms" % (
                       i, name, len(slower), len(a["page_ms"]),
                       " (%s)" % ", ".join(map(str, slower[:20])) if slower else "",
+                      len(over), " (%s)" % ", ".join(map(str, over[:20])) if over else "",
+                      worst[0], worst[1], worst[3], worst[2],
+                      statistics.median(r for r, *_ in ratios),
                       a["page_ms"][0], name, b["page_ms"][0]))
     if stock is not None and "provincial+cache" in by and \
             len(by["provincial+cache"]["crawls"]) > 1:
@@ -283,13 +303,16 @@ def main() -> None:
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS),
                         choices=list(VARIANTS), help="which variants to run")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--pages", metavar="SPEC",
+                        help="crawl only these pages, e.g. 1-20,97-100 (a quick relative "
+                             "run; pages past the end are empty); default: all")
     args = parser.parse_args()
     print("== %d datasets: database %s" % (args.datasets, args.db), flush=True)
     prepare(args.db, args.datasets, args.reuse)
     print("   crawling with %s (load average %s) ..." % (", ".join(args.variants),
                                                           loadavg()), flush=True)
     results = run_variants(args.db, args.variants, args.datasets, args.page_size,
-                           args.crawls)
+                           args.crawls, args.pages)
     report(results, args.datasets, args.page_size)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as stream:

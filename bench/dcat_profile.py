@@ -161,6 +161,8 @@ def main() -> None:
                              "isomorphism); exit status 1 if they differ")
     parser.add_argument("--callees", metavar="REGEX",
                         help="also print what the functions matching REGEX call")
+    parser.add_argument("--callers", metavar="REGEX",
+                        help="also print what calls the functions matching REGEX")
     args = parser.parse_args()
 
     # a Redis database of its own (not the bench's), emptied of cache keys first
@@ -224,6 +226,12 @@ def main() -> None:
             pstats.Stats(profile, stream=out).sort_stats("cumulative").print_callees(
                 args.callees)
             print("-- callees of %s" % args.callees)
+            print(out.getvalue().rstrip())
+        if args.callers:
+            out = io.StringIO()
+            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_callers(
+                args.callers)
+            print("-- callers of %s" % args.callers)
             print(out.getvalue().rstrip())
 
 

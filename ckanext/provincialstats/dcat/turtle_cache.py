@@ -51,11 +51,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XMLNS, XSD
 from rdflib.plugins.stores.memory import SimpleMemory
 
+import ckanext.dcat.utils as dcat_utils
 from ckanext.dcat.logic import DATASETS_PER_PAGE, _pagination_info, wrong_page_exception
-from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.profiles import DCAT, RDFProfile
-from ckanext.dcat.utils import catalog_uri, dataset_uri, url_to_rdflib_format
-from ckanext.provincialstats.dcat import catalogue, concepts, turtle_writer
+from ckanext.dcat.utils import dataset_uri, url_to_rdflib_format
+from ckanext.provincialstats.dcat import catalogue, concepts, fast, turtle_writer
 from ckanext.provincialstats.dcat.profile import TextOut, written_as_text
 from ckanext.provincialstats.quality import dqv
 
@@ -75,7 +75,7 @@ def _key(dataset: dict, profiles: list[str] | None, issues: dict,
     org = dataset.get("organization") or {}
     labels = [(n, issues.get(n, {}).get("title"), issues.get(n, {}).get("title_en"))
               for n in dataset.get("strategic_issue") or []]
-    parts = [VERSION, catalog_uri(), ",".join(profiles or ["<config>"]),
+    parts = [VERSION, dcat_utils.catalog_uri(), ",".join(profiles or ["<config>"]),
              tk.config.get("ckanext.dcat.rdf.profiles") or "",
              dataset["id"], dataset.get("metadata_modified") or "",
              org.get("name") or "", org.get("title") or "", json.dumps(labels),
@@ -153,9 +153,10 @@ class Builder:
     dataset)."""
 
     def __init__(self, profiles: list[str] | None):
-        self.serializer = RDFSerializer(profiles=profiles)
-        self.profiles = [cls(None, compatibility_mode=self.serializer.compatibility_mode)
-                         for cls in self.serializer._profiles]
+        self.serializer = fast.Serializer(profiles=profiles)
+        self.profiles = [fast.speed_up(cls(
+            None, compatibility_mode=self.serializer.compatibility_mode))
+            for cls in self.serializer._profiles]
         self.with_dqv = _uses_profile(profiles)
 
     def dataset_graph(self, dataset: dict, out: TextOut | None) -> URIRef:
@@ -261,7 +262,8 @@ def catalog_page(context: dict, data_dict: dict,
     :mod:`ckanext.provincialstats.vocab`) that province's catalogue (:mod:`.catalogue`).
 
     Turtle: a generator of the page's text (the first batch already searched, so a bad
-    parameter raises here); other formats: the whole text. With the ``provincialstats``
+    parameter raises here), or for a page without datasets (past the end) its whole
+    text; other formats: the whole text. With the ``provincialstats``
     profile the quality scores are read in bulk per batch
     (:mod:`ckanext.provincialstats.quality.dqv`); without it (ckanext-dcat's stock
     profiles) the site's catalogue is ckanext-dcat's own ``dcat_catalog_show``,
@@ -279,11 +281,12 @@ def catalog_page(context: dict, data_dict: dict,
 
 def _whole_page(page: _Page, data_dict: dict, profiles: list[str] | None,
                 province: dict | None, subcatalogs: bool) -> str:
-    serializer = RDFSerializer(profiles=profiles)
-    catalog_ref = catalogue.head(serializer, province)
+    serializer = fast.Serializer(profiles=profiles)
+    with fast.fixed_uris():
+        catalog_ref = catalogue.head(serializer, province)
     for datasets in page.batches():
         scores = dqv.bulk_values(datasets) if _uses_profile(profiles) else {}
-        with dqv.prefetched(scores):
+        with dqv.prefetched(scores), fast.fixed_uris():
             for dataset in datasets:
                 dataset_ref = serializer.graph_from_dataset(dataset)
                 if subcatalogs and serializer._add_source_catalog(catalog_ref, dataset,
@@ -299,7 +302,8 @@ def _whole_page(page: _Page, data_dict: dict, profiles: list[str] | None,
 def _head(builder: Builder, page: _Page,
           province: dict | None) -> tuple[URIRef, str, dict[str, str]]:
     builder.serializer.g = _graph()
-    catalog_ref = catalogue.head(builder.serializer, province)
+    with fast.fixed_uris():
+        catalog_ref = catalogue.head(builder.serializer, province)
     if page.paging:
         builder.serializer._add_pagination_triples(page.paging)
     prefixes, body = turtle_writer.serialize(builder.serializer.g)
@@ -308,9 +312,11 @@ def _head(builder: Builder, page: _Page,
 
 
 def _streamed_turtle(page: _Page, profiles: list[str] | None,
-                     province: dict | None) -> Iterator[str]:
+                     province: dict | None) -> str | Iterator[str]:
     builder = Builder(profiles)  # profiles loaded once for the page
     catalog_ref, head, declared = _head(builder, page, province)
+    if not page.batches_left:  # past the end: the catalogue and the paging only
+        return head
     catalog_text = f"<{turtle_writer.iri_text(str(catalog_ref))}>"
     link = f"<{DCAT.dataset}>"
 
@@ -355,6 +361,14 @@ def _batch_text(datasets: list[dict], builder: Builder, profiles: list[str] | No
                 link: str) -> str:
     """The ``dcat:dataset`` links and chunks of one batch (``declared``: the prefixes
     declared so far in the page, updated)."""
+    with fast.fixed_uris():
+        return _batch_text_fixed(datasets, builder, profiles, issues, declared,
+                                 catalog_text, link)
+
+
+def _batch_text_fixed(datasets: list[dict], builder: Builder, profiles: list[str] | None,
+                      issues: dict, declared: dict[str, str], catalog_text: str,
+                      link: str) -> str:
     scores = dqv.bulk_values(datasets) if builder.with_dqv else {}
     keys = [_key(d, profiles, issues, scores.get(d["id"])) for d in datasets]
     redis = connect_to_redis() if _ttl() > 0 else None
