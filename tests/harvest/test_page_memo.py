@@ -241,3 +241,98 @@ def test_a_page_that_needed_a_remote_json_ld_context_is_always_parsed():
     assert [g for g, _ in records] == ["https://feed.example/ds/1"]
     assert calls == [("lookup", "https://feed.example/feed.jsonld")]  # never remembered
     assert memo.parsed == 1
+
+
+# -- datasets of a changed page described as before ------------------------------------
+
+TWO = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+<https://feed.example/dataset/a> a dcat:Dataset ; dct:title "Rainfall จังหวัดน่าน" ;
+  dct:description "{a}" ; dcat:keyword "rain" ;
+  dcat:contactPoint [ a vcard:Kind ; vcard:fn "Weather office" ;
+                      vcard:hasEmail <mailto:{email}> ] ;
+  dcat:distribution [ a dcat:Distribution ; dct:format "CSV" ;
+                      dcat:downloadURL <https://feed.example/{file}> ] .
+<https://feed.example/dataset/b> a dcat:Dataset ; dct:title "Population จังหวัดน่าน" ;
+  dct:description "{b}" ; dcat:keyword "people" ;
+  dcat:distribution <https://feed.example/dataset/b/csv> .
+<https://feed.example/dataset/b/csv> a dcat:Distribution ; dct:format "CSV" ;
+  dcat:downloadURL <https://feed.example/b.csv> .
+"""
+
+
+def two(a="a", b="b", email="wx@example.go.th", file="a.csv"):
+    return TWO.format(a=a, b=b, email=email, file=file).encode(), "text/turtle"
+
+
+@pytest.fixture
+def profiled(monkeypatch):
+    """The datasets run through ckanext-dcat's profiles, in order."""
+    calls = []
+    real = dcat._parse_dataset
+
+    def counting(parser, ref):
+        calls.append(str(ref).rsplit("/", 1)[-1])
+        return real(parser, ref)
+
+    monkeypatch.setattr(dcat, "_parse_dataset", counting)
+    return calls
+
+
+@pytest.mark.parametrize("change, changed, field, value", [
+    ({"b": "new b"}, "b", "notes", "new b"),
+    # what a dataset refers to is part of its description: a blank node, two levels down
+    ({"email": "rain@example.go.th"}, "a", "maintainer_email", "rain@example.go.th"),
+    ({"file": "a2.csv"}, "a", "url", "https://feed.example/a2.csv"),
+], ids=["own-triple", "nested-blank-node", "blank-node-distribution"])
+def test_in_a_changed_page_only_the_changed_dataset_is_parsed(profiled, change, changed,
+                                                              field, value):
+    with StaticServer({"/feed.ttl": two()}) as web:
+        org = factories.Organization()
+        source = create_source(web.url("/feed.ttl"),
+                               dict(CONFIG, receiving_organization=org["name"]),
+                               kind="provincialstats_dcat")
+        run(source, "provincialstats_dcat")
+        assert sorted(profiled) == ["a", "b"]
+        before = harvested(source["id"])
+        profiled.clear()
+        web.pages["/feed.ttl"] = two(**change)
+        job, results = run(source, "provincialstats_dcat")
+        assert profiled == [changed]
+        assert _progress(source)["records_reused"] == 1
+        guid = f"https://feed.example/dataset/{changed}"
+        assert {g: r["report_status"] for g, r in results.items()} == {guid: "updated"}
+        after = harvested(source["id"])
+        got = after[guid]["resources"][0]["url"] if field == "url" else after[guid][field]
+        assert got == value
+        other = next(g for g in after if g != guid)
+        assert after[other]["metadata_modified"] == before[other]["metadata_modified"]
+
+
+def _graph(text):
+    import rdflib
+    g = rdflib.Graph()
+    g.parse(data=text, format="turtle")
+    return g
+
+
+def test_description_ignores_blank_node_ids_and_sees_nested_changes():
+    from rdflib import URIRef
+    a = URIRef("https://feed.example/dataset/a")
+    text = two()[0].decode()
+    first = dcat.description(_graph(text), a, {})
+    assert first and first == dcat.description(_graph(text), a, {})  # new blank-node ids
+    changed = two(email="other@example.go.th")[0].decode()
+    assert dcat.description(_graph(changed), a, {}) != first
+    # dataset b is described alike in both
+    b = URIRef("https://feed.example/dataset/b")
+    assert dcat.description(_graph(text), b, {}) == dcat.description(_graph(changed), b, {})
+
+
+def test_a_description_that_refers_back_to_itself_is_none():
+    g = _graph(two()[0].decode() + "<https://feed.example/dataset/b/csv> "
+               "<http://purl.org/dc/terms/isPartOf> <https://feed.example/dataset/b> .")
+    from rdflib import URIRef
+    assert dcat.description(g, URIRef("https://feed.example/dataset/b"), {}) is None
+    assert dcat.description(g, URIRef("https://feed.example/dataset/a"), {})

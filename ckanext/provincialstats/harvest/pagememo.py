@@ -12,13 +12,18 @@ module).
 On the next run a page with the same digest is skipped (not parsed) only when **every**
 record it gave is known to be imported and current: the record's current harvest object
 has that content hash, is neither withdrawn nor missing, and its dataset exists and is
-active (``verify``, a callback of the pipeline). Its records are then reported to the
-pipeline as :class:`Known` (seen in this run, unchanged), so the withdrawal of records
-that disappeared from the source still sees them as present. Anything else (no memo, a
-different digest, a record not imported, failed, withdrawn, deleted or purged here, a
-memo Redis lost) parses the page as before. The memo is only a shortcut: it never decides
-that a record changed, only that re-reading identical bytes would give the records the
-database already holds.
+active (``verify``, a callback of the pipeline giving the guids that are). Its records
+are then reported to the pipeline as :class:`Known` (seen in this run, unchanged), so the
+withdrawal of records that disappeared from the source still sees them as present.
+Anything else (no memo, a different digest, a record not imported, failed, withdrawn,
+deleted or purged here, a memo Redis lost) parses the page as before. The memo is only a
+shortcut: it never decides that a record changed, only that re-reading identical bytes
+would give the records the database already holds.
+
+On a page that changed, each dataset's description (what the graph says about it and
+everything it refers to, see ``sources.dcat.description``) is noted with its record; a
+dataset described exactly as before, whose record is imported and current, is not run
+through the parser's profiles (the costly part) but reported as :class:`Known` too.
 
 When the server sent validators (``ETag``, ``Last-Modified``) with the page, the next
 request for it is conditional; a ``304 Not Modified`` answer is taken as the same bytes
@@ -48,7 +53,7 @@ def _key(source_id):
 
 class PageMemo:
     def __init__(self, source_id: str, salt: str,
-                 verify: Callable[[list[tuple[str, str]]], bool]):
+                 verify: Callable[[list[tuple[str, str]]], set]):
         self.redis = connect_to_redis()
         self.key = _key(source_id)
         self.salt = salt
@@ -56,6 +61,8 @@ class PageMemo:
         self.recording = None
         self.touched = set()
         self._read = {}
+        self._description = None
+        self.reused = 0
         self.skipped = 0
         self.parsed = 0
 
@@ -97,11 +104,32 @@ class PageMemo:
         return None
 
     def _skip(self, memo):
-        records = [(str(g), str(h)) for g, h in memo.get("records") or []]
-        if not self.verify(records):
+        records = [(str(r[0]), str(r[1])) for r in memo.get("records") or []]
+        if not {g for g, _ in records} <= self.verify(records):
             return None
         self.skipped += 1
         return records, memo.get("next")
+
+    def reusable(self, page_url: str, descriptions: dict) -> dict:
+        """For a page that is parsed: ``{dataset node: (guid, content hash)}`` of the
+        datasets whose description (``sources.dcat.description``) is the one a record of
+        the page's memo was made from, that record being imported and current."""
+        memo = self._memo(page_url)
+        if memo is None:
+            return {}
+        by_description = {}
+        for record in memo.get("records") or []:
+            if len(record) > 2 and record[2]:
+                by_description.setdefault(record[2], (str(record[0]), str(record[1])))
+        candidates = {node: by_description[d] for node, d in descriptions.items()
+                      if d and d in by_description}
+        if not candidates:
+            return {}
+        current = self.verify(list(candidates.values()))
+        found = {node: record for node, record in candidates.items()
+                 if record[0] in current}
+        self.reused += len(found)
+        return found
 
     def lookup(self, page_url: str, digest: str):
         """``(records, next page URL)`` when the page can be skipped, else None."""
@@ -127,9 +155,14 @@ class PageMemo:
                            "final_url": final_url or "", "etag": etag or "",
                            "last_modified": last_modified or ""}, page_url, [])
 
+    def describe(self, description: str | None) -> None:
+        """The description of the record yielded next (noted with it)."""
+        self._description = description
+
     def note(self, guid: str, content_hash: str) -> None:
         if self.recording is not None:
-            self.recording[2].append((guid, content_hash))
+            self.recording[2].append((guid, content_hash, self._description))
+        self._description = None
 
     def finish(self, next_url: str | None) -> None:
         if self.recording is None:

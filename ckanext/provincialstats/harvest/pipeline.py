@@ -200,7 +200,7 @@ def gather(kind, job):
     kwargs = {}
     if getattr(module, "PAGE_MEMO", False):
         memo = pagememo.PageMemo(source.id, salt + module.page_salt(),
-                                 lambda records: _all_current(source.id, records))
+                                 lambda records: _current_guids(source.id, records))
         kwargs["pages"] = memo
 
     def flush():
@@ -249,6 +249,8 @@ def gather(kind, job):
         for guid, content in module.gather(source.url, config, safety.fetch, **kwargs):
             guid = str(guid)
             if isinstance(content, pagememo.Known):
+                if memo is not None:
+                    memo.note(guid, content.content_hash)
                 if guid in seen:
                     counters.incr("duplicates")
                     continue
@@ -284,31 +286,33 @@ def gather(kind, job):
         memo.forget_others()
         counters.set("pages_parsed", memo.parsed)
         counters.set("pages_skipped", memo.skipped)
+        counters.set("records_reused", memo.reused)
     _withdraw_missing(source, config, seen, counters)
     counters.set("gathered", len(new_ids))
     return new_ids
 
 
-def _all_current(source_id, records):
-    """True when every ``(guid, content hash)`` is this source's imported, current
-    record with that content hash, neither missing nor withdrawn, its dataset active
-    (so gathering the record again would change nothing)."""
+def _current_guids(source_id, records):
+    """The guids of these ``(guid, content hash)`` that are this source's imported,
+    current records with that content hash, neither missing nor withdrawn, their dataset
+    active (gathering them again would change nothing)."""
     wanted = {}
     for guid, content_hash in records:
         wanted.setdefault(guid, content_hash)  # a record seen twice: the first counts
     guids = list(wanted)
+    found = set()
     for i in range(0, len(guids), LOOKUP_BATCH):
         chunk = guids[i:i + LOOKUP_BATCH]
         current = _current_objects(source_id, chunk)
         for guid in chunk:
             known = current.get(guid)
             if known is None:
-                return False
+                continue
             _, package_id, old_hash, missing, withdrawn, state = known
-            if old_hash != wanted[guid] or missing or withdrawn or state != "active" \
-                    or not package_id:
-                return False
-    return True
+            if old_hash == wanted[guid] and not missing and not withdrawn \
+                    and state == "active" and package_id:
+                found.add(guid)
+    return found
 
 
 def _discard(job, ids):

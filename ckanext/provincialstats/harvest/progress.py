@@ -81,6 +81,8 @@ def job_progress(job):
         # feed pages parsed, and skipped because their bytes and records were unchanged
         "pages_parsed": counters.get("pages_parsed", 0),
         "pages_skipped": counters.get("pages_skipped", 0),
+        # records of parsed pages described as before: not run through the profiles
+        "records_reused": counters.get("records_reused", 0),
         "gather_errors": model.Session.query(HarvestGatherError)
         .filter(HarvestGatherError.harvest_job_id == job.id).count(),
         "last_action": last_action_time(job).isoformat(),

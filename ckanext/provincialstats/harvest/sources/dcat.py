@@ -98,7 +98,7 @@ class ProvincialHarvestProfile(RDFProfile):
 
 
 @functools.lru_cache(maxsize=None)
-def page_salt() -> str:
+def _code_salt() -> str:
     """What, besides a page's bytes, decides the records parsing it yields: this module,
     the catalogue's DCAT profile and vocabularies (the code and data files), the
     versions of ckanext-dcat and rdflib. A deployment that changes any of them parses
@@ -121,6 +121,14 @@ def page_salt() -> str:
         except importlib.metadata.PackageNotFoundError:
             h.update(f"{dist}=?".encode())
     return "dcat-pages-1:" + h.hexdigest()
+
+
+def page_salt() -> str:
+    """:func:`_code_salt` and the ckanext-dcat options that change what it parses."""
+    from ckan.plugins import toolkit
+    options = [f"{name}={toolkit.config.get(name)}" for name in (
+        "ckanext.dcat.compatibility_mode", "ckanext.dcat.expose_subcatalogs")]
+    return _code_salt() + "\n" + "\n".join(options)
 
 
 # -- formats --------------------------------------------------------------------------
@@ -348,6 +356,57 @@ def from_data_json(record: dict) -> dict:
 
 # -- the source API -------------------------------------------------------------------
 
+def _parse_dataset(parser: RDFParser, dataset_ref) -> dict:
+    """One dataset of the graph through every profile, as ``RDFParser.datasets``."""
+    dataset_dict: dict = {}
+    for profile_class in parser._profiles:
+        profile = profile_class(parser.g, dataset_type=parser.dataset_type,
+                                compatibility_mode=parser.compatibility_mode)
+        profile.parse_dataset(dataset_dict, dataset_ref)
+    return dataset_dict
+
+
+def describable() -> bool:
+    """Whether a dataset's record depends only on what the graph says about it (its
+    description, :func:`description`): not when ckanext-dcat reads the catalog that
+    lists it (``ckanext.dcat.expose_subcatalogs``)."""
+    from ckan.plugins import toolkit
+    return not toolkit.asbool(toolkit.config.get("ckanext.dcat.expose_subcatalogs"))
+
+
+def description(g: rdflib.Graph, node, cache: dict, _stack: set | None = None) -> str | None:
+    """A digest of everything the graph says about ``node``: its triples, and those of
+    every node it refers to (blank nodes and URIs the graph describes), recursively; the
+    same for the same description whatever the blank-node ids. None when the description
+    refers back to itself (a cycle) or is too deep: such a dataset is always parsed."""
+    if node in cache:
+        return cache[node]
+    stack = _stack if _stack is not None else set()
+    if node in stack or len(stack) > 50:
+        return None
+    stack.add(node)
+    try:
+        parts = []
+        for predicate, obj in g.predicate_objects(node):
+            if isinstance(obj, Literal):
+                parts.append(f"{predicate.n3()} {obj.n3()}")
+                continue
+            inner = ""
+            if (obj, None, None) in g:
+                inner = description(g, obj, cache, stack)
+                if inner is None:
+                    return None
+            name = obj.n3() if isinstance(obj, URIRef) else "_"
+            parts.append(f"{predicate.n3()} {name} {inner}")
+    finally:
+        stack.discard(node)
+    parts.sort()
+    head = node.n3() if isinstance(node, URIRef) else "_"
+    digest = hashlib.sha256(("\n".join([head] + parts)).encode("utf-8")).hexdigest()
+    cache[node] = digest
+    return digest
+
+
 def _next_url(parser: RDFParser, page_url: str) -> str | None:
     following = parser.next_page()
     return urllib.parse.urljoin(page_url, following) if following else None
@@ -357,7 +416,9 @@ def gather(url: str, config: dict, fetch, pages=None) -> Iterator[tuple[str, Any
     """Yield ``(guid, content)`` for every dataset of the feed, page after page. With
     ``pages`` (a :class:`..pagememo.PageMemo`), a page whose bytes are unchanged and
     whose records are all imported and current is not parsed: its records are yielded
-    as ``(guid, Known(content hash))``."""
+    as ``(guid, Known(content hash))``. On a page that is parsed, a dataset whose
+    :func:`description` is the one its imported, current record was made from is not run
+    through the profiles either (``PageMemo.reusable``)."""
     seen_pages = set()
     page_url: str | None = url
     pages_read = 0
@@ -406,16 +467,30 @@ def gather(url: str, config: dict, fetch, pages=None) -> Iterator[tuple[str, Any
                 pages.finish(None)
             return
         parser = _parse_rdf(result.content, fmt, result.final_url or page_url, fetch)
+        refs = list(parser._datasets())
+        descriptions: dict = {}
+        reuse: dict = {}
         if pages is not None:
             if parser.remote_contexts:  # the parse depends on more than the page's bytes
                 pages.parsed_without_memo()
             else:
+                if describable():
+                    # before any profile runs (one of ckanext-dcat's edits the graph)
+                    cache: dict = {}
+                    descriptions = {ref: description(parser.g, ref, cache) for ref in refs}
+                    reuse = pages.reusable(page_url, descriptions)
                 pages.start(page_url, digest, result.final_url, result.etag,
                             result.last_modified)
         count = 0
-        for pkg in parser.datasets():
-            pkg = _clean(pkg)
+        for ref in refs:
             count += 1
+            if pages is not None:
+                pages.describe(descriptions.get(ref))
+            if ref in reuse:  # described exactly as when its imported record was made
+                guid, content_hash = reuse[ref]
+                yield guid, Known(content_hash)
+                continue
+            pkg = _clean(_parse_dataset(parser, ref))
             yield guid_of(pkg), _content(pkg)
         following = _next_url(parser, result.final_url or page_url)
         if count == 0 and pages_read == 1 and not following:
