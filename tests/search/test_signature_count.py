@@ -14,6 +14,9 @@ from ckanext.provincialstats.search import query, summary
 
 QUERIES = ["author:statistical", "res_name:xlsx", "author:statistical OR res_name:xlsx",
            "author:statistical -res_name:xlsx", "author:stat*", "*:*"]
+# ranked by the text (``_doc_ranked_statement``)
+RANKED = ["durian", "ทุเรียน", "durian rainfall", "ทุเรียน OR rainfall", "durian -rubber",
+          '"durian harvest"']
 
 
 def search(user=None, joined=False, **params):
@@ -22,12 +25,13 @@ def search(user=None, joined=False, **params):
     params.setdefault("rows", 2)
     if not joined:
         return call_action("package_search", context=context, **params)
-    original = query._signature_count
+    original = query._signature_count, query._doc_ranked_statement
     query._signature_count = lambda comp: None
+    query._doc_ranked_statement = lambda *args: None
     try:
         return call_action("package_search", context=context, **params)
     finally:
-        query._signature_count = original
+        query._signature_count, query._doc_ranked_statement = original
 
 
 def both(user=None, **params):
@@ -53,6 +57,10 @@ class TestSignatureCount:
             datasets.append(factories.Dataset(
                 name="ds-%d" % i, owner_org=orgs[i % 2]["id"], private=(i % 3 == 0),
                 author="Statistical Office" if i % 2 == 0 else "Agriculture Office",
+                # ranks: 0-2 "durian" more often than the others; ties among 3-7
+                title=["Durian harvest ทุเรียน", "Durian durian rainfall", "Durian rubber",
+                       "Rainfall", "Durian", "Durian", "ทุเรียน durian", "Rubber"][i],
+                notes="durian " * (3 - i) if i < 3 else "Provincial statistics",
                 resources=[{"url": "http://x/%d.csv" % i, "name": "CSV table"}]
                 + ([{"url": "http://x/%d.xlsx" % i, "name": "XLSX table"}] if i % 2 else [])))
         return {"member": member, "orgs": orgs, "datasets": datasets,
@@ -85,6 +93,30 @@ class TestSignatureCount:
             both(user, q=q, include_private=True,
                  fq='owner_org:"%s"' % catalogue["orgs"][0]["id"])
             both(user, q=q, include_private=True, fq="-capacity:private")
+
+    def test_ranked_pages_read_the_index_table_only_for_their_rows(self, catalogue,
+                                                                     monkeypatch):
+        used = []
+        real = query._doc_ranked_statement
+        monkeypatch.setattr(query, "_doc_ranked_statement",
+                            lambda *args: used.append(1) or real(*args))
+        found = search(q="durian", rows=10)
+        assert used
+        # public: 1, 2, 4, 5, 7; "durian" in 1, 2, 4, 5 (1 and 2 also in the notes)
+        assert found["count"] == 4
+        assert [d["name"] for d in found["results"]][:2] == ["ds-1", "ds-2"]
+
+    @pytest.mark.parametrize("who", [None, "member", "sysadmin"])
+    def test_ranked_searches_give_the_joined_pages(self, catalogue, who):
+        user = catalogue[who] if who else None
+        for q in RANKED:
+            for page in ({"rows": 2}, {"rows": 2, "start": 1}, {"rows": 3, "start": 2},
+                         {"rows": 0}, {"rows": 5, "start": 20},
+                         {"rows": 3, "sort": "score desc, title_string asc"},
+                         {"rows": 3, "sort": "score asc, metadata_modified desc"}):
+                both(user, q=q, include_private=True, **page)
+                both(user, q=q, fq='owner_org:"%s"' % catalogue["orgs"][0]["id"],
+                     include_private=True, **page)
 
     def test_counts_follow_permission_edits_deletes_and_removals(self, catalogue):
         datasets = catalogue["datasets"]

@@ -328,10 +328,14 @@ def _statement(comp: sql.Compiler, where_sql: str, score: str, order: list,
       (its values and counts) plus the empty set (the count); without facets the count
       is a ``count(*)``.
     """
+    ranked = bool(comp.rank_queries) and bool(order) and order[0][0] == score
+    if ranked and not facet_fields:
+        statement = _doc_ranked_statement(comp, score, order, rows, start)
+        if statement is not None:
+            return statement
     rows_sql, start_sql = comp.bind(rows), comp.bind(start)
     sources = [sql.facet_source(comp, field) for field in facet_fields]
     expressions = list(dict.fromkeys(e for e, _ in sources))  # each grouped once
-    ranked = bool(comp.rank_queries) and bool(order) and order[0][0] == score
     ctes = []
     # with the LEFT JOINs an order on a ``*_date`` field needs (none for counts, facets)
     ordered_source = index.SOURCE + "".join(comp.joins)
@@ -423,24 +427,75 @@ def _signature_count(comp: sql.Compiler) -> Optional[str]:
     its signature key.  The same rows as joining every match to the index table and
     filtering there, which read the whole index table and hashed it (``author:statistical``:
     14,000 matches).  None for any other search."""
-    nodes = comp.nodes
-    if not nodes or not all(summary.only_signature_terms(n) for n in nodes[1:]):
+    split = _words_and_signatures(comp)
+    if split is None:
         return None
-    if isinstance(nodes[0], parser.MatchAll):  # no words: the summary's dataset counts
+    words, allowed = split
+    if words is None:  # no words: the summary's dataset counts
         return ("(SELECT CAST(coalesce(sum(f.n), 0) AS bigint) FROM {facet} f "
                 "WHERE f.field = '' AND f.value = '' AND f.sig IN "
                 "(SELECT i.id FROM {sig} i WHERE {allowed}))").format(
-            facet=FACET_TABLE, sig=SIG_TABLE, allowed=sql.where(comp, nodes[1:]))
-    if not summary.only_tokenised(nodes[0]):
+            facet=FACET_TABLE, sig=SIG_TABLE, allowed=allowed)
+    return "(SELECT count(*) FROM {doc} d WHERE {words} AND {keys})".format(
+        doc=DOC_TABLE, words=words, keys=_allowed_keys(allowed))
+
+
+def _words_and_signatures(comp: sql.Compiler) -> Optional[tuple[Optional[str], str]]:
+    """(the condition of ``q`` on doc table columns only, or None when ``q`` matches
+    everything; the filters' condition on signature columns only), or None when the
+    search has other conditions."""
+    nodes, parts = comp.nodes, comp.parts
+    if not nodes or len(parts) != len(nodes) or comp.joins:
         return None
-    words = sql.where(comp, nodes[:1])
-    allowed = sql.where(comp, nodes[1:])
-    # the keys computed once in a fenced subquery: as a join key of the semi join they
-    # were recomputed for every matched row
-    return ("(SELECT count(*) FROM {doc} d WHERE {words} AND d.sig_key IN "
-            "(SELECT s.k FROM (SELECT {key} AS k FROM {sig} i WHERE {allowed} OFFSET 0) s))"
-            ).format(
-        doc=DOC_TABLE, words=words, key=summary.SIG_KEY, sig=SIG_TABLE, allowed=allowed)
+    if not all(summary.only_signature_terms(n) for n in nodes[1:]):
+        return None
+    allowed = " AND ".join("(%s)" % p for p in parts[1:]) or sql.TRUE
+    if isinstance(nodes[0], parser.MatchAll):
+        return None, allowed
+    if not sql.doc_only(parts[0]):
+        return None
+    return parts[0], allowed
+
+
+def _allowed_keys(allowed: str) -> str:
+    """A doc row's signature is one of those the filters allow; the keys computed once in
+    a fenced subquery (as a semi join's key they were recomputed for every row)."""
+    return ("d.sig_key IN (SELECT s.k FROM (SELECT {key} AS k FROM {sig} i WHERE {allowed} "
+            "OFFSET 0) s)").format(key=summary.SIG_KEY, sig=SIG_TABLE, allowed=allowed)
+
+
+# Ranked by the text first, no facets, filters on signatures only: the matches are read
+# from the doc table alone (id and rank); the index table is read only for the rows that
+# can be on the page, those ranked at least as high as the page's last row, for the
+# remaining sort keys.
+DOC_RANKED = (
+    "WITH m AS MATERIALIZED (SELECT d.id AS id, {score} AS score FROM {doc} d "
+    "WHERE {words} AND {keys}) "
+    "SELECT (SELECT count(*) FROM m) AS hits, "
+    "(SELECT coalesce(jsonb_agg(jsonb_build_array(p.id, p.score)), '[]') FROM ("
+    "SELECT m.id AS id, m.score AS score FROM m JOIN {source} ON i.id = m.id "
+    "WHERE m.score {cmp} (SELECT {edge}(t.score) FROM (SELECT m.score FROM m "
+    "ORDER BY m.score {direction} LIMIT {n}) t) "
+    "ORDER BY {order} LIMIT {rows} OFFSET {start}) p) AS page")
+
+
+def _doc_ranked_statement(comp: sql.Compiler, score: str, order: list, rows: int,
+                          start: int) -> Optional[str]:
+    split = _words_and_signatures(comp)
+    if split is None or split[0] is None or not order or order[0][0] != score:
+        return None
+    words, allowed = split
+    direction = order[0][1]
+    order_sql = ", ".join("%s %s NULLS LAST" % (
+        "m.score" if expression == score else expression, d) for expression, d in order)
+    if score in order_sql.replace("m.score", ""):  # the score again, further down
+        return None
+    return DOC_RANKED.format(
+        score=score, doc=DOC_TABLE, words=words, keys=_allowed_keys(allowed),
+        source="(%s)" % index.SOURCE, cmp=">=" if direction == "DESC" else "<=",
+        edge="min" if direction == "DESC" else "max", direction=direction,
+        n=comp.bind(rows + max(start, 0)), order=order_sql, rows=comp.bind(rows),
+        start=comp.bind(start))
 
 
 def _summary_statement(comp: sql.Compiler, where_sql: str, page: str,

@@ -132,6 +132,7 @@ class Compiler:
         self.joins: list[str] = []
         self.date_sorts: dict[str, str] = {}  # ORDER BY expression -> its field's parameter
         self.nodes: list = []  # the parsed q and fq (query.where_for)
+        self.parts: list[str] = []  # the condition of each node (``where``)
 
     # -- parameters -------------------------------------------------------------------
     def bind(self, value: Any) -> str:
@@ -484,7 +485,21 @@ def where(compiler: Compiler, nodes: list) -> str:
             finally:
                 compiler.keep_stop_words = False
         parts.append(FALSE if sql is IGNORED else sql)
+    compiler.parts = parts
     return " AND ".join("(%s)" % p for p in parts) or TRUE
+
+
+# a column of the narrow table (qualified, or bare as some conditions write it)
+_INDEX_COLUMN = re.compile(r"\bi\.|\b(?:%s)\b" % "|".join(
+    ("site_id", "name", "state", "dataset_type", "capacity", "owner_org", "organization",
+     "license_id", "title", "title_string", "metadata_created", "metadata_modified", "tags",
+     "groups", "res_format", "permission_labels", "vocab", "indexed_at")))
+
+
+def doc_only(condition: str) -> bool:
+    """Whether a compiled condition reads only doc table columns (the text vectors,
+    ``fields``): it can be evaluated over the doc table without the index table."""
+    return bool(DOC_COLUMNS.search(condition)) and not _INDEX_COLUMN.search(condition)
 
 
 SORT_DIRECTIONS = {"asc": "ASC", "desc": "DESC"}
