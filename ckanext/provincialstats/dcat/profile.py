@@ -177,6 +177,11 @@ class ProvincialStatsProfile(RDFProfile):
                        lambda g: g.add((ref, RDF.type, rdf_class)) and None)
 
     def _tag_languages(self, subject, predicates):
+        retag = getattr(self.g.store, "retag", None)  # a Turtle chunk's store
+        if retag is not None:
+            for predicate in predicates:
+                retag(subject, predicate, fields.lang_of)
+            return
         for predicate in predicates:
             for obj in list(self.g.objects(subject, predicate)):
                 if isinstance(obj, Literal) and not obj.language and obj.datatype is None:

@@ -47,7 +47,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.redis import connect_to_redis
 from dateutil.parser import parse as dateutil_parse
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XMLNS, XSD
 from rdflib.plugins.stores.memory import SimpleMemory
 
@@ -93,6 +93,23 @@ class _Store(SimpleMemory):
 
     def triples(self, triple_pattern, context=None):
         return iter(list(super().triples(triple_pattern, context)))
+
+    def retag(self, subject, predicate, lang_of) -> None:
+        """Each plain literal (no language, no datatype) object of ``subject
+        predicate`` replaced by the same text tagged ``lang_of(text)``, in the indexes
+        directly (the profile's ``_tag_languages``: a match, a remove and an add per
+        literal through rdflib's graph cost several times more)."""
+        objects = self._SimpleMemory__spo.get(subject, {}).get(predicate)
+        if not objects:
+            return
+        pos, osp = self._SimpleMemory__pos, self._SimpleMemory__osp
+        for obj in list(objects):
+            if isinstance(obj, Literal) and not obj.language and obj.datatype is None:
+                del objects[obj]
+                del pos[predicate][obj][subject]
+                del osp[obj][subject][predicate]
+                text = str(obj)
+                self.add((subject, predicate, Literal(text, lang=lang_of(text))), None)
 
 
 _CORE = {"owl": str(OWL), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
