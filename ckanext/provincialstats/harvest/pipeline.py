@@ -5,8 +5,12 @@ creates a harvest object only for a record that is new, changed, or coming back 
 was withdrawn: the SHA-256 of the record's content (with the source configuration) is
 kept on the current harvest object of each record (extra ``content_hash``), so an
 unchanged record costs one lookup and writes nothing. A record seen twice in one run is
-gathered once. When the whole source was read, records of earlier runs that the source no
-longer has are withdrawn once the configured grace period has passed
+gathered once. A source read page by page (DCAT) skips parsing a page whose bytes did
+not change, and the profiles of a dataset described as before, when the records
+concerned are imported and current (:mod:`.pagememo`): those records come as
+``pagememo.Known`` and count as seen and unchanged. When the whole source was read,
+records of earlier runs that the source no longer has are withdrawn once the configured
+grace period has passed
 (:func:`_withdraw_missing`); a source that could not be read completely changes nothing.
 
 Import maps the record (``harvest.mapping.map_dataset``), hashes the canonical mapped
