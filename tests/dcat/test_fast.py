@@ -88,3 +88,33 @@ class TestCataloguePage:
                 edited["metadata_modified"])
             assert modified != before
             assert modified == self.stock(app, url).value(catalog, DCT.modified)
+
+    def test_page_past_the_end_without_a_search_until_the_catalogue_grows(
+            self, app, monkeypatch):
+        from ckanext.provincialstats.dcat import turtle_cache
+        rice, _, _ = datasets.create_rich_catalogue()
+        searched = []
+        real = turtle_cache._search
+
+        def counting(context, data_dict, start, rows):
+            searched.append(start)
+            return real(context, data_dict, start, rows)
+
+        monkeypatch.setattr(turtle_cache, "_search", counting)
+        app.get("/catalog.ttl?page=1")  # counts the catalogue: 3
+        searched.clear()
+        empty = rdflib.Graph().parse(data=app.get("/catalog.ttl?page=3").body,
+                                     format="turtle")
+        assert searched == []  # known to be past the end
+        assert isomorphic(empty, self.stock(app, "/catalog.ttl?page=3", page=3))
+        for n in (1, 2):  # 5 datasets: page 3 has one
+            call_action("package_create", {"ignore_auth": True},
+                        **dict(datasets.statistical(rice["owner_org"],
+                                                   rice["strategic_issue"][0]),
+                               name=f"more-{n}", title=f"More {n}"))
+        page = rdflib.Graph().parse(data=app.get("/catalog.ttl?page=3").body,
+                                    format="turtle")
+        assert searched == [4]
+        assert isomorphic(page, self.stock(app, "/catalog.ttl?page=3", page=3))
+        dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+        assert len(list(page.subjects(rdflib.RDF.type, dcat.Dataset))) == 1

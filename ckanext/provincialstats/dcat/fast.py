@@ -14,6 +14,9 @@ were a third of the page's time beside the profiles' own work:
   search on every page) is read once per search index generation when this extension's
   PostgreSQL search backend is installed: the generation changes in the same transaction
   as every index write (``search/cache.py``), so the answer cannot have changed;
+- a page past the end of the catalogue (an empty page: its catalogue node and paging
+  only) is answered without a search when the same search (``q``, ``fq``, user) was
+  counted under the current index generation (:func:`known_count`);
 - within :func:`fixed_uris`, ckanext-dcat's ``catalog_uri`` (asked for every dataset and
   distribution URI: it reads the config and asks every plugin each time) answers the value
   read when the block began, and ``CleanedURIRef`` skips its twenty ``str.replace``
@@ -43,6 +46,7 @@ _QUOTED = re.compile(r"[ !\"$'()*,;<>\[\]{|}\\^`]")  # CleanedURIRef's character
 
 _PROFILE_CLASSES: dict[tuple, list] = {}
 _LAST_MODIFIED: dict = {}  # (search generation,) -> value; one entry
+_COUNTS: dict = {}  # (search generation, site, user, q, fq) -> count
 _URIS: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "provincialstats_dcat_catalog_uri", default=None)
 
@@ -68,6 +72,41 @@ def _search_generation():
     if not backend.is_installed() or not cache._table_exists(model.Session):
         return None
     return model.Session.execute(cache.READ).scalar()
+
+
+def search_generation():
+    """The PostgreSQL search backend's index generation now, or None (another backend,
+    or its tables not made yet)."""
+    return _search_generation()
+
+
+def _count_key(data_dict: dict, generation: int) -> tuple:
+    try:  # the search's permission labels are the user's
+        from ckan.common import g
+        user = g.user or ""
+    except (AttributeError, RuntimeError, TypeError):
+        user = ""
+    return (generation, dcat_utils.config.get("ckan.site_id"), user,
+            repr(data_dict.get("q")), repr(data_dict.get("fq")))
+
+
+def known_count(data_dict: dict, generation: int | None) -> int | None:
+    """The number of datasets a catalogue search (``q``, ``fq``) found under this
+    search index generation, if one was made in this process (not with
+    ``modified_since``, whose range ends at NOW): a page past the end needs no search."""
+    if generation is None or data_dict.get("modified_since"):
+        return None
+    return _COUNTS.get(_count_key(data_dict, generation))
+
+
+def remember_count(data_dict: dict, generation: int | None, count: int) -> None:
+    """``generation``: read *before* the search (an answer is never kept under a
+    generation newer than the data it was computed from)."""
+    if generation is None or data_dict.get("modified_since"):
+        return
+    if len(_COUNTS) > 1000:
+        _COUNTS.clear()
+    _COUNTS[_count_key(data_dict, generation)] = count
 
 
 def _last_catalog_modification(self):

@@ -246,13 +246,21 @@ def _search(context: dict, data_dict: dict, start: int, rows: int) -> dict:
 
 class _Page:
     """A catalogue page read in batches: the first batch's search (for the count and
-    the hydra paging) is made at once, in the request; the others as they are asked."""
+    the hydra paging) is made at once, in the request; the others as they are asked. A
+    page past the end whose search was already counted under the current search index
+    generation is not searched (:func:`.fast.known_count`)."""
 
     def __init__(self, context: dict, data_dict: dict):
         self.context, self.data_dict = context, data_dict
         self.size = int(tk.config.get("ckanext.dcat.datasets_per_page", DATASETS_PER_PAGE))
         self.start = (_page_number(data_dict) - 1) * self.size
-        self.first = _search(context, data_dict, self.start, min(BATCH, self.size))
+        generation = fast.search_generation()
+        count = fast.known_count(data_dict, generation)
+        if count is not None and self.start >= count:  # past the end: no search
+            self.first = {"count": count, "results": []}
+        else:
+            self.first = _search(context, data_dict, self.start, min(BATCH, self.size))
+            fast.remember_count(data_dict, generation, self.first["count"])
         self.count = self.first["count"]
         on_page = max(0, min(self.size, self.count - self.start))
         self.paging = _pagination_info({"count": self.count, "results": range(on_page)},
