@@ -29,7 +29,7 @@ make_ini() {  # ini plugins extra-line
         -e "s#^ckan.harvest.mq.redis_db = .*#ckan.harvest.mq.redis_db = 4#" \
         -e "s#^ckan.plugins = .*#ckan.plugins = $2#" \
         -e "/^scheming\./d" -e "/^ckan.locales_offered/d" \
-        -e "/^ckan.search.show_all_types/d" \
+        -e "/^ckan.search.show_all_types/d" -e "/^ckanext.dcat.enable_content_negotiation/d" \
         -e "/^\[app:main\]/a $3" \
         test.ini > "$1"
 }

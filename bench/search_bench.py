@@ -24,7 +24,9 @@ years, organizations, groups, resources) straight into CKAN's tables with COPY, 
   computes its answer), then on (repeated runs answered from Redis); a query the
   backend refuses is reported with its error.  For the facet queries it also says
   whether the facet summary answered them and whether its count, facets and page
-  equal those counted over the matched datasets (the summary switched off).
+  equal those counted over the matched datasets (the summary switched off); for the
+  others, whether the count or ranked matches came from the doc table alone and equal
+  those of joining every match to the index table ("doc table = joined").
 
 It prints figures; it is not a test.  Nothing it does touches other databases.
 """
@@ -395,6 +397,32 @@ def facets_agree(tk, action: str, params: dict) -> Optional[bool]:
         counted["count"], counted["facets"], [d["id"] for d in counted["results"]])
 
 
+def doc_table_agrees(tk, params: dict) -> Optional[bool]:
+    """Whether a search answered from the doc table alone (its count, or its ranked
+    matches: ``query._signature_count``, ``query._doc_ranked_statement``) gives the same
+    count and page as joining every match to the index table; None: not such a search."""
+    from ckanext.provincialstats.search import query
+
+    params = _resolve(tk, params)
+    user = params.pop("_user", "")
+    used = []
+    real = query._signature_count, query._doc_ranked_statement
+    query._signature_count = lambda *a: (lambda r: used.append(r) or r)(real[0](*a))
+    query._doc_ranked_statement = lambda *a: (lambda r: used.append(r) or r)(real[1](*a))
+    try:
+        fast = tk.get_action("package_search")({"user": user, "ignore_auth": False},
+                                               dict(params, rows=20))
+        query._signature_count = query._doc_ranked_statement = lambda *a: None
+        joined = tk.get_action("package_search")({"user": user, "ignore_auth": False},
+                                                 dict(params, rows=20))
+    finally:
+        query._signature_count, query._doc_ranked_statement = real
+    if not any(used):
+        return None
+    return (fast["count"], [d["id"] for d in fast["results"]]) == (
+        joined["count"], [d["id"] for d in joined["results"]])
+
+
 def measure(ini: str, runs: int, only: Optional[list[str]] = None) -> dict:
     """Runs inside a fresh CKAN process: the queries (``only``: labels containing one of
     these strings)."""
@@ -441,6 +469,10 @@ def measure(ini: str, runs: int, only: Optional[list[str]] = None) -> dict:
             if action == "package_search" and "facet.field" in params:
                 tk.config["ckanext.provincialstats.search.cache_ttl"] = 0
                 figure["summary_agrees"] = facets_agree(tk, action, params)
+                model.Session.rollback()
+            elif action == "package_search":
+                tk.config["ckanext.provincialstats.search.cache_ttl"] = 0
+                figure["doc_agrees"] = doc_table_agrees(tk, params)
                 model.Session.rollback()
             figures.append(figure)
     return {"queries": figures}
@@ -546,7 +578,11 @@ def _figure_line(q: dict) -> str:
 
 
 def _agreement(q: dict) -> str:
-    """Whether the facet summary answered, and agreed with counting the matches."""
+    """Whether the facet summary or the doc table alone answered, and agreed with
+    counting the matches joined to the index table."""
+    if "doc_agrees" in q:
+        return {None: "", True: "; doc table = joined",
+                False: "; DOC TABLE DIFFERS FROM JOINED"}[q["doc_agrees"]]
     if "summary_agrees" not in q:
         return ""
     return {None: "; counted (no summary)", True: "; summary = counted",
