@@ -160,8 +160,11 @@ class Serializer(RDFSerializer):
         return catalog_ref
 
 
-_original_catalog_uri = dcat_utils.catalog_uri
-_original_careful_quote = dcat_base.CleanedURIRef._careful_quote
+# (a reloaded module wraps ckanext-dcat's functions, not its own earlier wrappers)
+_original_catalog_uri = getattr(dcat_utils.catalog_uri, "__wrapped__",
+                                dcat_utils.catalog_uri)
+_original_careful_quote = getattr(dcat_base.CleanedURIRef._careful_quote, "__wrapped__",
+                                  dcat_base.CleanedURIRef._careful_quote)
 
 
 def _catalog_uri():
@@ -175,9 +178,12 @@ def _careful_quote(value):
     return _original_careful_quote(value)
 
 
+_catalog_uri.__wrapped__ = _original_catalog_uri
+_careful_quote.__wrapped__ = _original_careful_quote
+
+
 def _install() -> None:
-    if dcat_utils.catalog_uri is not _catalog_uri:
-        dcat_utils.catalog_uri = _catalog_uri
+    dcat_utils.catalog_uri = _catalog_uri
     dcat_base.CleanedURIRef._careful_quote = staticmethod(_careful_quote)
 
 
