@@ -13,7 +13,8 @@ were a third of the page's time beside the profiles' own work:
 - their ``_last_catalog_modification`` (the catalogue's ``dct:modified``: one more
   search on every page) is read once per search index generation when this extension's
   PostgreSQL search backend is installed: the generation changes in the same transaction
-  as every index write (``search/cache.py``), so the answer cannot have changed;
+  as every index write (``search/cache.py``), so the answer cannot have changed (kept
+  at most :data:`MAX_AGE` seconds all the same, for a change made by hand in SQL);
 - a page past the end of the catalogue (an empty page: its catalogue node and paging
   only) is answered without a search when the same search (``q``, ``fq``, user) was
   counted under the current index generation (:func:`known_count`);
@@ -31,6 +32,7 @@ import contextlib
 import contextvars
 import datetime
 import re
+import time
 import types
 from typing import Iterator
 
@@ -45,8 +47,9 @@ _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?\Z")
 _QUOTED = re.compile(r"[ !\"$'()*,;<>\[\]{|}\\^`]")  # CleanedURIRef's characters
 
 _PROFILE_CLASSES: dict[tuple, list] = {}
-_LAST_MODIFIED: dict = {}  # (search generation,) -> value; one entry
-_COUNTS: dict = {}  # (search generation, site, user, q, fq) -> count
+_LAST_MODIFIED: dict = {}  # (search generation, site, minute) -> value; one entry
+_COUNTS: dict = {}  # (search generation, site, minute, user, q, fq) -> count
+MAX_AGE = 60  # seconds: bounds what a change of the index made by hand could leave stale
 _MISSING = object()
 _URIS: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "provincialstats_dcat_catalog_uri", default=None)
@@ -75,6 +78,13 @@ def _search_generation():
     return model.Session.execute(cache.READ).scalar()
 
 
+def _period() -> int:
+    """The :data:`MAX_AGE` period now: what is remembered under a generation is kept at
+    most that long (every index write through CKAN changes the generation at once; one
+    made by hand in SQL does not)."""
+    return int(time.time() // MAX_AGE)
+
+
 def search_generation():
     """The PostgreSQL search backend's index generation now, or None (another backend,
     or its tables not made yet)."""
@@ -87,7 +97,7 @@ def _count_key(data_dict: dict, generation: int) -> tuple:
         user = g.user or ""
     except (AttributeError, RuntimeError, TypeError):
         user = ""
-    return (generation, dcat_utils.config.get("ckan.site_id"), user,
+    return (generation, dcat_utils.config.get("ckan.site_id"), _period(), user,
             repr(data_dict.get("q")), repr(data_dict.get("fq")))
 
 
@@ -114,7 +124,7 @@ def _last_catalog_modification(self):
     generation = _search_generation()
     if generation is None:
         return type(self)._last_catalog_modification(self)
-    key = (generation, dcat_utils.config.get("ckan.site_id"))
+    key = (generation, dcat_utils.config.get("ckan.site_id"), _period())
     value = _LAST_MODIFIED.get(key, _MISSING)
     if value is _MISSING:
         value = type(self)._last_catalog_modification(self)
