@@ -336,3 +336,14 @@ def test_a_description_that_refers_back_to_itself_is_none():
     from rdflib import URIRef
     assert dcat.description(g, URIRef("https://feed.example/dataset/b"), {}) is None
     assert dcat.description(g, URIRef("https://feed.example/dataset/a"), {})
+
+
+def test_no_dataset_reused_when_ckanext_dcat_reads_the_catalog_too(ckan_config,
+                                                                   monkeypatch):
+    # with subcatalogs exposed, a dataset's record depends on the catalog that lists it
+    # (ckanext-dcat 2.4.4 then fails on feeds without a catalog publisher: no whole job)
+    assert dcat.describable()
+    salt = dcat.page_salt()
+    monkeypatch.setitem(ckan_config, "ckanext.dcat.expose_subcatalogs", "true")
+    assert not dcat.describable()
+    assert dcat.page_salt() != salt  # and every page is parsed again
