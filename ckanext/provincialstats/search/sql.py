@@ -467,10 +467,18 @@ def _disjunction(should: list[str]) -> str:
     if not on_doc or not narrow:
         return "(%s)" % " OR ".join("(%s)" % s for s in should)
     from .index import SOURCE
+    from .model import DOC_TABLE
 
-    return "i.id IN (%s)" % " UNION ".join(
-        "SELECT i.id FROM %s WHERE %s" % (SOURCE, " OR ".join("(%s)" % s for s in group))
-        for group in (narrow, on_doc))
+    arms = ["SELECT i.id FROM %s WHERE %s" % (SOURCE, " OR ".join("(%s)" % s for s in narrow))]
+    if all(doc_only(s) for s in on_doc):
+        # from the doc table alone: every doc row has its index row (the outer query
+        # applies the rest), and joining the index table here cost one lookup per match
+        arms.append("SELECT d.id FROM %s d WHERE %s" % (
+            DOC_TABLE, " OR ".join("(%s)" % s for s in on_doc)))
+    else:
+        arms.append("SELECT i.id FROM %s WHERE %s" % (
+            SOURCE, " OR ".join("(%s)" % s for s in on_doc)))
+    return "i.id IN (%s)" % " UNION ".join(arms)
 
 
 def where(compiler: Compiler, nodes: list) -> str:
