@@ -29,7 +29,7 @@ from typing import Any, Optional
 from ckan.lib.search.common import SearchQueryError
 
 from . import dates, parser, thai
-from .model import DATE_TABLE, SUBSTR_TABLE
+from .model import DATE_TABLE, DOC_TABLE, SUBSTR_TABLE, index_table
 from .parser import MUST, MUST_NOT, SHOULD, Boolean, MatchAll, Range, Term
 from .translate import _
 
@@ -467,7 +467,6 @@ def _disjunction(should: list[str]) -> str:
     if not on_doc or not narrow:
         return "(%s)" % " OR ".join("(%s)" % s for s in should)
     from .index import SOURCE
-    from .model import DOC_TABLE
 
     arms = ["SELECT i.id FROM %s WHERE %s" % (SOURCE, " OR ".join("(%s)" % s for s in narrow))]
     if all(doc_only(s) for s in on_doc):
@@ -499,9 +498,7 @@ def where(compiler: Compiler, nodes: list) -> str:
 
 # a column of the narrow table (qualified, or bare as some conditions write it)
 _INDEX_COLUMN = re.compile(r"\bi\.|\b(?:%s)\b" % "|".join(
-    ("site_id", "name", "state", "dataset_type", "capacity", "owner_org", "organization",
-     "license_id", "title", "title_string", "metadata_created", "metadata_modified", "tags",
-     "groups", "res_format", "permission_labels", "vocab", "indexed_at")))
+    c.name for c in index_table.columns if c.name != "id"))
 
 
 def doc_only(condition: str) -> bool:

@@ -206,18 +206,6 @@ def only_signature_terms(node: Any) -> bool:
     return False  # ranges and anything else
 
 
-def only_tokenised(node: Any) -> bool:
-    """Whether a query is made only of words of tokenised fields (``author:x``,
-    ``res_name:y``, combined with AND, OR, NOT): conditions on the doc table alone."""
-    from . import sql
-
-    if isinstance(node, Boolean):
-        return bool(node.clauses) and all(only_tokenised(child) for _, child in node.clauses)
-    if isinstance(node, Term):
-        return node.field is not None and sql.field_kind(node.field) == "tokenised"
-    return False
-
-
 def answers(nodes: list, facet_fields: list[str]) -> bool:
     """Whether the counts and facets of a search can come from the summary: the query
     matches everything, every filter is on signature columns, and every facet field is

@@ -412,6 +412,14 @@ def _next_url(parser: RDFParser, page_url: str) -> str | None:
     return urllib.parse.urljoin(page_url, following) if following else None
 
 
+def _known(skipped):
+    """Yield the records of a page the memo skips; return the next page's URL."""
+    records, following = skipped
+    for guid, content_hash in records:
+        yield guid, Known(content_hash)
+    return following
+
+
 def gather(url: str, config: dict, fetch, pages=None) -> Iterator[tuple[str, Any]]:
     """Yield ``(guid, content)`` for every dataset of the feed, page after page. With
     ``pages`` (a :class:`..pagememo.PageMemo`), a page whose bytes are unchanged and
@@ -435,10 +443,7 @@ def gather(url: str, config: dict, fetch, pages=None) -> Iterator[tuple[str, Any
         if result.not_modified:
             known = pages.lookup_not_modified(page_url, result.final_url)
             if known is not None:
-                records, following = known
-                for guid, content_hash in records:
-                    yield guid, Known(content_hash)
-                page_url = following
+                page_url = yield from _known(known)
                 continue
             result = fetch(page_url, accept=ACCEPT)  # the records need the page itself
         where = page_url[:200]
@@ -448,10 +453,7 @@ def gather(url: str, config: dict, fetch, pages=None) -> Iterator[tuple[str, Any
                                   result.final_url)
             known = pages.lookup(page_url, digest)
             if known is not None:
-                records, following = known
-                for guid, content_hash in records:
-                    yield guid, Known(content_hash)
-                page_url = following
+                page_url = yield from _known(known)
                 continue
         fmt = detect_format(result.content, result.content_type, result.final_url)
         if fmt == "data.json":
