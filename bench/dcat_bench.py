@@ -30,6 +30,15 @@ datasets pages 97-100 are past the end, empty). After the table it prints, per c
 how many pages each of our variants took longer than stock on the same page, and more than
 0.9 of stock's time, the largest and the median ratio.
 
+A single crawl measures each page once per variant, so which pages come out slower
+changes from run to run. ``--page-repeats N`` then asks each page (of ``--pages``) N more
+times of every variant, cold each time (a cached variant's Turtle cache emptied, untimed,
+before each of its samples; the order of the variants alternating from sample to
+sample), and prints per page the median of its samples per variant and the ratio of the
+medians (how many pages slower, over 0.9x, the largest), beside the single samples
+compared pair by pair. Processes stay up, so ckanext-dcat's process-wide organization
+cache and PostgreSQL's buffers are warm for these samples in both variants.
+
 Redis database 8 (cache keys ``test.ckan.net:provincialstats:dcat:*``); nothing else
 is touched. It prints figures;
 it is not a test.
@@ -175,8 +184,28 @@ def parse_pages(spec: str | None, pages: int) -> list[int]:
     return out
 
 
+def page_samples(servers: dict, numbers: list[int], repeats: int) -> dict:
+    """Each page's cold time ``repeats`` times per variant: for each page, ``repeats``
+    rounds in which every variant is asked the page once (the order alternating from
+    round to round and page to page), the Turtle cache of a cached variant emptied just
+    before each of its samples (untimed), so every sample of every variant is a cold
+    page. ``{variant: {page: [seconds, ...]}}``."""
+    out = {v: {page: [] for page in numbers} for v in servers}
+    order = list(servers)
+    for page in numbers:
+        for round_ in range(repeats):
+            for variant in order if (page + round_) % 2 == 0 else order[::-1]:
+                if VARIANTS[variant][1]:
+                    flush_cache()
+                started = time.perf_counter()
+                servers[variant].get("/catalog.ttl?page=%d" % page)
+                out[variant][page].append(time.perf_counter() - started)
+    return out
+
+
 def run_variants(db: str, variants: list[str], size: int, page_size: int,
-                 crawls: int, page_spec: str | None = None) -> list[dict]:
+                 crawls: int, page_spec: str | None = None,
+                 page_repeats: int = 0) -> list[dict]:
     """All variants' servers at once; each page is asked of every variant in turn (the
     order rotating from page to page), so that all variants see the same machine load
     (the machine is shared)."""
@@ -219,6 +248,17 @@ def run_variants(db: str, variants: list[str], size: int, page_size: int,
                 result["crawls"].append(crawl_figures)
                 result.setdefault("rss_after_first_crawl_mb", rss_mb(server.process.pid))
                 result["rss_end_mb"] = rss_mb(server.process.pid)
+        if page_repeats:
+            numbers = parse_pages(page_spec, pages)
+            load_before = loadavg()
+            samples = page_samples(servers, numbers, page_repeats)
+            for variant, server in servers.items():
+                results[variant]["page_samples"] = {
+                    "repeats": page_repeats, "page_numbers": numbers,
+                    "load_before": load_before, "load_after": loadavg(),
+                    "ms": [[round(t * 1000, 1) for t in samples[variant][page]]
+                           for page in numbers]}
+                results[variant]["rss_end_mb"] = rss_mb(server.process.pid)
     finally:
         for server in servers.values():
             server.stop()
@@ -293,6 +333,54 @@ def report(results: list[dict], size: int, page_size: int) -> None:
                   stock["crawls"][-1]["total_s"] / warm["total_s"],
                   by["provincial+cache"]["crawls"][0]["total_s"],
                   stock["crawls"][0]["total_s"]))
+    if stock is not None and "page_samples" in stock:
+        report_samples(stock, [by[n] for n in ("provincial", "provincial+cache")
+                               if n in by])
+
+
+def report_samples(stock: dict, ours: list[dict]) -> None:
+    """Per page: the median of its cold samples for each variant and the ratio of the
+    medians; beside it, how the single samples compare (sample i of ours against sample
+    i of stock, taken next to each other)."""
+    base = stock["page_samples"]
+    numbers = base["page_numbers"]
+    print("\nper-page cold samples: %d per page and variant, after the crawls (cache "
+          "emptied before each sample of a cached variant; load average %s -> %s)" % (
+              base["repeats"], base["load_before"], base["load_after"]))
+    stock_medians = [statistics.median(ms) for ms in base["ms"]]
+    for other in ours:
+        name = other["variant"]
+        medians = [statistics.median(ms) for ms in other["page_samples"]["ms"]]
+        ratios = [(y / x, n, x, y) for n, x, y in zip(numbers, stock_medians, medians)]
+        slower = [n for r, n, x, y in ratios if r > 1]
+        over = [n for r, n, x, y in ratios if r > 0.9]
+        worst = max(ratios)
+        pairs = [(y / x, n) for n, xs, ys in zip(numbers, base["ms"],
+                                                 other["page_samples"]["ms"])
+                 for x, y in zip(xs, ys)]
+        slower_pairs = sorted({n for r, n in pairs if r > 1})
+        print("median of samples: %s slower than stock on %d of %d pages%s; over 0.9x "
+              "on %d%s; max ratio of medians %.2f (page %d: %.0f ms, stock %.0f ms); "
+              "median ratio %.2f; %s median page %.0f ms (p95 %.0f), stock %.0f ms "
+              "(p95 %.0f)" % (
+                  name, len(slower), len(numbers),
+                  " (%s)" % ", ".join(map(str, slower[:20])) if slower else "",
+                  len(over), " (%s)" % ", ".join(map(str, over[:20])) if over else "",
+                  worst[0], worst[1], worst[3], worst[2],
+                  statistics.median(r for r, *_ in ratios), name,
+                  statistics.median(medians), _p95(medians),
+                  statistics.median(stock_medians), _p95(stock_medians)))
+        print("single samples: %s slower than stock in %d of %d sample pairs, on %d "
+              "pages%s; max pair ratio %.2f (page %d)" % (
+                  name, sum(r > 1 for r, n in pairs), len(pairs), len(slower_pairs),
+                  " (%s)" % ", ".join(map(str, slower_pairs[:20]))
+                  if slower_pairs else "", *max(pairs)))
+        spread = sorted(zip(numbers, base["ms"], other["page_samples"]["ms"]),
+                        key=lambda t: -statistics.median(t[2]) / statistics.median(t[1]))
+        print("closest pages (samples ms, stock | %s):" % name)
+        for n, xs, ys in spread[:5]:
+            print("  page %3d: %s | %s" % (n, " ".join("%.0f" % x for x in xs),
+                                          " ".join("%.0f" % y for y in ys)))
 
 
 def main() -> None:
@@ -311,13 +399,18 @@ def main() -> None:
     parser.add_argument("--pages", metavar="SPEC",
                         help="crawl only these pages, e.g. 1-20,97-100 (a quick relative "
                              "run; pages past the end are empty); default: all")
+    parser.add_argument("--page-repeats", type=int, default=0, metavar="N",
+                        help="after the crawls, N more cold samples of each page per "
+                             "variant (alternating, the Turtle cache emptied before each "
+                             "sample of a cached variant): per-page medians and their "
+                             "ratio; 0: none")
     args = parser.parse_args()
     print("== %d datasets: database %s" % (args.datasets, args.db), flush=True)
     prepare(args.db, args.datasets, args.reuse)
     print("   crawling with %s (load average %s) ..." % (", ".join(args.variants),
                                                           loadavg()), flush=True)
     results = run_variants(args.db, args.variants, args.datasets, args.page_size,
-                           args.crawls, args.pages)
+                           args.crawls, args.pages, args.page_repeats)
     report(results, args.datasets, args.page_size)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as stream:
