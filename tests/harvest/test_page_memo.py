@@ -272,9 +272,9 @@ def profiled(monkeypatch):
     calls = []
     real = dcat._parse_dataset
 
-    def counting(parser, ref):
+    def counting(parser, ref, *args):
         calls.append(str(ref).rsplit("/", 1)[-1])
-        return real(parser, ref)
+        return real(parser, ref, *args)
 
     monkeypatch.setattr(dcat, "_parse_dataset", counting)
     return calls

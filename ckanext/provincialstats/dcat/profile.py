@@ -438,16 +438,23 @@ class ProvincialStatsProfile(RDFProfile):
             return str(notation) if notation else None
         return None
 
-    def _local_values(self, subject, local):
-        """Objects of ``subject`` under any ``.../vocab/provincialstats#<local>``."""
-        suffix = "/vocab/provincialstats#" + local
-        return [o for p, o in self.g.predicate_objects(subject) if str(p).endswith(suffix)]
-
     def _own_fields_in(self, data, subject, own):
+        # one pass over the subject's triples (not one per field): the objects of each
+        # ``.../vocab/provincialstats#<local>`` predicate, by local name
+        marker = "/vocab/provincialstats#"
+        found = {}
+        for p, o in self.g.predicate_objects(subject):
+            text = str(p)
+            at = text.rfind(marker)
+            if at >= 0:
+                found.setdefault(text[at + len(marker):], []).append(o)
+        if not found:
+            return
         for field in own:
-            values = [fields.value(field, o) for o in self._local_values(subject, field.local)]
-            if not values:
+            objects = found.get(field.local)
+            if not objects:
                 continue
+            values = [fields.value(field, o) for o in objects]
             data[field.name] = sorted(values) if field.kind == "list" else values[0]
             self._drop_extra(data, field.name)
 

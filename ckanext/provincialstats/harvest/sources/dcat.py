@@ -356,12 +356,19 @@ def from_data_json(record: dict) -> dict:
 
 # -- the source API -------------------------------------------------------------------
 
-def _parse_dataset(parser: RDFParser, dataset_ref) -> dict:
+def _profiles(parser: RDFParser) -> list:
+    """The profiles, instantiated once for a page's graph (``RDFParser.datasets`` makes
+    new ones for every dataset; each asks scheming for the dataset schema, and DCAT-AP's
+    builds its licence lookup, again). They keep nothing of one dataset for the next."""
+    return [profile_class(parser.g, dataset_type=parser.dataset_type,
+                          compatibility_mode=parser.compatibility_mode)
+            for profile_class in parser._profiles]
+
+
+def _parse_dataset(parser: RDFParser, dataset_ref, profiles: list | None = None) -> dict:
     """One dataset of the graph through every profile, as ``RDFParser.datasets``."""
     dataset_dict: dict = {}
-    for profile_class in parser._profiles:
-        profile = profile_class(parser.g, dataset_type=parser.dataset_type,
-                                compatibility_mode=parser.compatibility_mode)
+    for profile in profiles if profiles is not None else _profiles(parser):
         profile.parse_dataset(dataset_dict, dataset_ref)
     return dataset_dict
 
@@ -484,6 +491,7 @@ def gather(url: str, config: dict, fetch, pages=None) -> Iterator[tuple[str, Any
                 pages.start(page_url, digest, result.final_url, result.etag,
                             result.last_modified)
         count = 0
+        profiles = None
         for ref in refs:
             count += 1
             if pages is not None:
@@ -492,7 +500,9 @@ def gather(url: str, config: dict, fetch, pages=None) -> Iterator[tuple[str, Any
                 guid, content_hash = reuse[ref]
                 yield guid, Known(content_hash)
                 continue
-            pkg = _clean(_parse_dataset(parser, ref))
+            if profiles is None:
+                profiles = _profiles(parser)
+            pkg = _clean(_parse_dataset(parser, ref, profiles))
             yield guid_of(pkg), _content(pkg)
         following = _next_url(parser, result.final_url or page_url)
         if count == 0 and pages_read == 1 and not following:
