@@ -301,6 +301,9 @@ def catalog_page(context: dict, data_dict: dict,
     page = _Page(context, data_dict)
     if data_dict.get("format") == "ttl" and not subcatalogs:
         return _streamed_turtle(page, profiles, province)
+    from ckanext.provincialstats.dcat import rdf_stream  # RDF/XML, JSON-LD: streamed
+    if data_dict.get("format") in rdf_stream.FORMATS and not subcatalogs:
+        return rdf_stream.catalog_page(page, profiles, province, data_dict["format"])
     return _whole_page(page, data_dict, profiles, province, subcatalogs)
 
 
