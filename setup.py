@@ -36,6 +36,8 @@ TEST_REQUIRES = [
     "playwright>=1.40,<2",
     # the OpenAPI document's schemas checked against live answers (tests/opendata)
     "jsonschema>=4.18,<5",
+    # `make test` runs one worker per core (scripts/dev.sh, tests/conftest.py)
+    "pytest-xdist>=3.5,<4",
 ]
 
 packages = find_packages(include=["ckanext", "ckanext.*"]) + [

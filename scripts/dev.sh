@@ -181,13 +181,31 @@ ensure_database() {  # name owner
     esac
 }
 
+# `make test` runs pytest with one xdist worker per core (at most 4: Redis databases
+# 10-13); each worker has its own test databases (tests/conftest.py, worker_ini).
+test_workers() {
+    local n=${TEST_WORKERS:-$(nproc 2>/dev/null || echo 1)}
+    [ "$n" -ge 1 ] 2>/dev/null || n=1
+    [ "$n" -le 4 ] || n=4
+    echo "$n"
+}
+
+worker_databases() {  # prefix -> prefix_gw0 prefix_gw1 ... for every test worker
+    local i n
+    n=$(test_workers)
+    [ "$n" -gt 1 ] || return 0
+    for ((i = 0; i < n; i++)); do echo "$1_gw$i"; done
+}
+
 ensure_databases() {
     ensure_role ckan_default
     ensure_role datastore_ro
-    for db in ckan_default ckan_test datastore_default datastore_test; do
+    local db
+    for db in ckan_default ckan_test datastore_default datastore_test \
+              $(worker_databases ckan_test) $(worker_databases datastore_test); do
         ensure_database "$db" ckan_default
     done
-    for db in ckan_default ckan_test; do
+    for db in ckan_default ckan_test $(worker_databases ckan_test); do
         # pg_trgm is trusted in PostgreSQL 13+, but create it as the superuser anyway.
         psql_admin -d "$db" -c "set client_min_messages = warning" \
             -c "create extension if not exists pg_trgm" \
@@ -320,10 +338,13 @@ ensure_schema() {
         || die "ckan datastore set-permissions failed: $(log_tail "$DEV/set-permissions.log")"
     printf '%s\n' "$sql" | psql_admin >"$DEV/set-permissions.log" 2>&1 \
         || die "the DataStore permissions for datastore_default could not be set: $(log_tail "$DEV/set-permissions.log")"
-    # The test database gets the same permissions for the DataStore tests.
-    printf '%s\n' "$sql" | sed 's/datastore_default/datastore_test/g' \
-        | psql_admin >"$DEV/set-permissions.log" 2>&1 \
-        || die "the DataStore permissions for datastore_test could not be set: $(log_tail "$DEV/set-permissions.log")"
+    # The test databases get the same permissions for the DataStore tests.
+    local db
+    for db in datastore_test $(worker_databases datastore_test); do
+        printf '%s\n' "$sql" | sed "s/datastore_default/$db/g" \
+            | psql_admin >"$DEV/set-permissions.log" 2>&1 \
+            || die "the DataStore permissions for $db could not be set: $(log_tail "$DEV/set-permissions.log")"
+    done
 }
 
 ensure_admin() {
@@ -548,7 +569,13 @@ cmd_test() {
     say "Running the tests"
     local lint=0 rc=0
     "$VENV/bin/ruff" check . || lint=$?
-    "$VENV/bin/pytest" --ckan-ini="$ini" "$@" || rc=$?
+    # One pytest-xdist worker per core, a test file per worker at a time.
+    local workers
+    workers=$(test_workers)
+    local xdist=()
+    if [ "$workers" -gt 1 ]; then xdist=(-n "$workers" --dist loadfile); fi
+    say "pytest with $workers worker(s)"
+    "$VENV/bin/pytest" --ckan-ini="$ini" "${xdist[@]}" "$@" || rc=$?
     [ $rc -eq 5 ] && die "pytest collected no tests."
     [ $lint -eq 0 ] || die "ruff found problems (above)."
     exit $rc

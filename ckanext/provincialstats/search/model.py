@@ -14,6 +14,7 @@ and field, btree on (field, value): ranges and sorts on them (``sql.Compiler._da
 All live on CKAN's metadata, so CKAN's test ``clean_db`` empties them with the core
 tables (an index that outlives its datasets would show ghosts).
 """
+import functools
 import os
 
 import ckan.plugins.toolkit as tk
@@ -137,7 +138,10 @@ def upgrade(engine) -> None:
 VERSION_TABLE = "provincialstats_search_alembic_version"
 
 
+@functools.lru_cache(maxsize=1)
 def head_revision() -> str:
+    """The newest migration's revision (read once per process: the migration files do
+    not change while it runs)."""
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory(migration_directory()).get_current_head()
