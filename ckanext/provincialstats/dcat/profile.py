@@ -174,7 +174,9 @@ class ProvincialStatsProfile(RDFProfile):
 
     def _typed(self, ref, rdf_class):
         self._describe(("typed", str(ref), str(rdf_class)),
-                       lambda g: g.add((ref, RDF.type, rdf_class)) and None)
+                       # not ``g.add(...) and None``: a graph's truth is its length,
+                       # counted triple by triple (quadratic on a page's graph)
+                       lambda g: (g.add((ref, RDF.type, rdf_class)), None)[1])
 
     def _tag_languages(self, subject, predicates):
         retag = getattr(self.g.store, "retag", None)  # a Turtle chunk's store
