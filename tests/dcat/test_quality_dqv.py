@@ -115,6 +115,22 @@ class TestQualityMeasurements:
         assert after[accessibility] > before[accessibility]
         assert after == expected(rice)
 
+    def test_a_new_chart_changes_the_published_provincial_score(self, app):
+        rice, _, _ = datasets.create_rich_catalogue()
+        provincial = QUALITY + "provincial-score"
+        parse(app, "/catalog.ttl")  # the charts' links are now known to this process
+        before = measurements(parse(app, "/catalog.ttl"), rice)
+        call_action("package_create", {"ignore_auth": True,
+                                       "user": factories.Sysadmin()["name"]},
+                    type="stats_chart", name="chart-22", title="ผังสถิติ",
+                    province="TH-22", plan_period="2566-2570", owner_org=rice["owner_org"],
+                    chart_items=[{"strategic_issue": rice["strategic_issue"][0],
+                                  "indicator": "ผลผลิต", "statistic": "ผลผลิตข้าว",
+                                  "availability": "as_is", "dataset": rice["name"]}])
+        after = measurements(parse(app, "/catalog.ttl"), rice)
+        assert after[provincial] == before[provincial] + 30
+        assert after == expected(rice)
+
 
 @pytest.mark.ckan_config("ckan.plugins", PLUGINS + " dcat")
 @pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", datasets.PROFILES)

@@ -36,10 +36,13 @@ import time
 import types
 from typing import Iterator
 
+import ckan.plugins as ckan_plugins
+import sqlalchemy as sa
 from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import XSD, Namespace
 
 import ckanext.dcat.utils as dcat_utils
+from ckanext.dcat.interfaces import IDCATURIGenerator
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.profiles import base as dcat_base
 
@@ -53,6 +56,8 @@ MAX_AGE = 60  # seconds: bounds what a change of the index made by hand could le
 _MISSING = object()
 _URIS: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "provincialstats_dcat_catalog_uri", default=None)
+_GENERATORS: contextvars.ContextVar[tuple | None] = contextvars.ContextVar(
+    "provincialstats_dcat_uri_generators", default=None)
 
 
 def _add_date_triple(self, subject, predicate, value, _type=Literal):
@@ -76,6 +81,23 @@ def _search_generation():
     if not backend.is_installed() or not cache._table_exists(model.Session):
         return None
     return model.Session.execute(cache.READ).scalar()
+
+
+def search_state() -> tuple | None:
+    """The PostgreSQL search backend's index generation with the id of the transaction
+    that last changed it (the state row's ``xmin``), or None (another backend, or its
+    tables not made yet). Unlike the generation alone, this never comes back after the
+    tables are made anew (tests), nor after a rolled-back index write."""
+    from ckan import model
+
+    from ckanext.provincialstats.search import backend, cache
+    from ckanext.provincialstats.search.model import STATE_TABLE
+
+    if not backend.is_installed() or not cache._table_exists(model.Session):
+        return None
+    row = model.Session.execute(sa.text(
+        "SELECT generation, xmin::text FROM %s WHERE id = 1" % STATE_TABLE)).first()
+    return None if row is None else (row[0], row[1], _period())
 
 
 def _period() -> int:
@@ -192,9 +214,27 @@ _catalog_uri.__wrapped__ = _original_catalog_uri
 _careful_quote.__wrapped__ = _original_careful_quote
 
 
+class _Plugins(types.ModuleType):
+    """``ckan.plugins`` as ckanext-dcat's ``utils`` module sees it: within
+    :func:`fixed_uris` ``PluginImplementations(IDCATURIGenerator)`` is the list of those
+    plugins read when the block began (ckanext-dcat iterates it for every dataset,
+    distribution and publisher URI, and each iteration sorts the plugins in the order of
+    the config again); anything else is ``ckan.plugins``'s own."""
+
+    def __getattr__(self, name):
+        return getattr(ckan_plugins, name)
+
+    def PluginImplementations(self, interface):  # noqa: N802 (ckan's name)
+        fixed = _GENERATORS.get()
+        if fixed is not None and interface is IDCATURIGenerator:
+            return fixed
+        return ckan_plugins.PluginImplementations(interface)
+
+
 def _install() -> None:
     dcat_utils.catalog_uri = _catalog_uri
     dcat_base.CleanedURIRef._careful_quote = staticmethod(_careful_quote)
+    dcat_utils.plugins = _Plugins("ckan.plugins (ckanext.provincialstats.dcat.fast)")
 
 
 _install()
@@ -205,7 +245,33 @@ def fixed_uris() -> Iterator[str]:
     """Within the block ckanext-dcat's ``catalog_uri`` is read once and
     ``CleanedURIRef`` skips values it would leave unchanged (see the module docstring)."""
     token = _URIS.set(_original_catalog_uri())
+    generators = _GENERATORS.set(tuple(ckan_plugins.PluginImplementations(
+        IDCATURIGenerator)))
     try:
         yield _URIS.get()
     finally:
+        _GENERATORS.reset(generators)
         _URIS.reset(token)
+
+
+class _CachedNamespace(Namespace):
+    """An rdflib ``Namespace`` that keeps each term it made (``DCAT.distribution``
+    makes and checks a new ``URIRef`` on every use: some 15,000 per page)."""
+
+    def __getattr__(self, name):
+        value = Namespace.__getattr__(self, name)
+        self.__dict__[name] = value
+        return value
+
+
+def cache_namespace_terms() -> None:
+    """ckanext-dcat's and this extension's profile namespaces keep their terms
+    (:class:`_CachedNamespace`; the same ``URIRef`` values). Called by the extension's
+    own catalogue pages (:class:`.turtle_cache.Builder`): a process that never builds
+    one (ckanext-dcat's stock profiles alone) keeps rdflib's plain namespaces."""
+    from ckanext.provincialstats.dcat import profile as own_profile
+
+    for module in (dcat_base, own_profile):
+        for value in list(vars(module).values()):
+            if type(value) is Namespace:
+                value.__class__ = _CachedNamespace

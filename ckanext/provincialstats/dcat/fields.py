@@ -179,6 +179,8 @@ def turtle(data: dict, own: tuple[Field, ...], ns: Namespace,
     parts = []
     for field in own:
         items = data.get(field.name)
+        if items is None or items == "":  # no value (most fields of most datasets)
+            continue
         if field.kind == "list":
             items = _as_list(items)
         else:

@@ -91,6 +91,38 @@ class _Store(SimpleMemory):
     profiles change the graph while they loop over a match (ckanext-dcat's
     ``dcat:byteSize`` fix), which SimpleMemory's live index iterators do not allow."""
 
+    def __init__(self):
+        super().__init__()
+        self._indexes = (self._SimpleMemory__spo, self._SimpleMemory__pos,
+                         self._SimpleMemory__osp)
+
+    def add(self, triple, context, quoted=False):
+        """SimpleMemory's ``add`` (the same three indexes), without its exception for
+        every new node."""
+        subject, predicate, obj = triple
+        spo, pos, osp = self._indexes
+        by_predicate = spo.get(subject)
+        if by_predicate is None:
+            by_predicate = spo[subject] = {}
+        objects = by_predicate.get(predicate)
+        if objects is None:
+            objects = by_predicate[predicate] = {}
+        objects[obj] = 1
+        by_object = pos.get(predicate)
+        if by_object is None:
+            by_object = pos[predicate] = {}
+        subjects = by_object.get(obj)
+        if subjects is None:
+            subjects = by_object[obj] = {}
+        subjects[subject] = 1
+        by_subject = osp.get(obj)
+        if by_subject is None:
+            by_subject = osp[obj] = {}
+        predicates = by_subject.get(subject)
+        if predicates is None:
+            predicates = by_subject[subject] = {}
+        predicates[predicate] = 1
+
     def triples(self, triple_pattern, context=None):
         return iter(list(super().triples(triple_pattern, context)))
 
@@ -99,10 +131,10 @@ class _Store(SimpleMemory):
         predicate`` replaced by the same text tagged ``lang_of(text)``, in the indexes
         directly (the profile's ``_tag_languages``: a match, a remove and an add per
         literal through rdflib's graph cost several times more)."""
-        objects = self._SimpleMemory__spo.get(subject, {}).get(predicate)
+        spo, pos, osp = self._indexes
+        objects = spo.get(subject, {}).get(predicate)
         if not objects:
             return
-        pos, osp = self._SimpleMemory__pos, self._SimpleMemory__osp
         for obj in list(objects):
             if isinstance(obj, Literal) and not obj.language and obj.datatype is None:
                 del objects[obj]
@@ -170,6 +202,7 @@ class Builder:
     dataset)."""
 
     def __init__(self, profiles: list[str] | None):
+        fast.cache_namespace_terms()
         self.serializer = fast.Serializer(profiles=profiles)
         self.profiles = [fast.speed_up(cls(
             None, compatibility_mode=self.serializer.compatibility_mode))

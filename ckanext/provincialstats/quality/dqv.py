@@ -114,11 +114,14 @@ def scored(dataset: dict[str, Any]) -> bool:
 
 def bulk_values(datasets: Iterable[dict[str, Any]],
                 now: datetime.datetime | None = None) -> dict[str, dict[str, int]]:
-    """dataset id -> metric values, for the scored ones; two queries in all."""
+    """dataset id -> metric values, for the scored ones; two queries in all, the
+    charts' one at most once per state of the search index (catalogue pages:
+    read-only requests; :func:`.score.charted_datasets`)."""
     wanted = [d for d in datasets if scored(d)]
     if not wanted:
         return {}
-    return {d["id"]: values(s) for d, s in zip(wanted, quality.score_datasets(wanted, now))}
+    return {d["id"]: values(s) for d, s in zip(
+        wanted, quality.score_datasets(wanted, now, memo=True))}
 
 
 @contextlib.contextmanager

@@ -182,11 +182,18 @@ def _findability(pkg: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _accessibility(resources, checks) -> list[dict[str, Any]]:
+def _fraction(flags: list[bool]) -> float:
+    """:func:`_share` of a test already applied to each resource."""
+    return sum(flags) / len(flags) if flags else 0.0
+
+
+def _accessibility(resources, checks, download=None) -> list[dict[str, Any]]:
+    """``download``: each resource's :func:`_download_url`, if already computed."""
     access = [r.get("url") for r in resources]
-    download = [_download_url(r) for r in resources]
+    if download is None:
+        download = [_download_url(r) for r in resources]
     access_fraction, access_status = _url_fraction(resources, access, checks)
-    has_download = _share(resources, lambda r: bool(_download_url(r)))
+    has_download = _fraction([bool(u) for u in download])
     download_fraction, download_status = _url_fraction(resources, download, checks)
     return [
         _check("access_url_accessible", 50, access_fraction, access_status),
@@ -201,19 +208,20 @@ def _dcat_ap_mandatory(pkg: dict[str, Any], resources) -> bool:
             and all(_present(r.get("url")) for r in resources))
 
 
-def _interoperability(pkg, resources, checks) -> list[dict[str, Any]]:
+def _interoperability(pkg, resources, checks, formats=None) -> list[dict[str, Any]]:
+    """``formats``: each resource's :func:`_format`, if already computed."""
     def media_type(r):
         if _present(r.get("mimetype")):
             return True
         return any(c.get("media_type") for c in checks.get(r["id"], {}).values())
+    if formats is None:
+        formats = [_format(r) for r in resources]
     return [
-        _check("format", 20, _share(resources, lambda r: bool(_format(r)))),
+        _check("format", 20, _fraction([bool(f) for f in formats])),
         _check("media_type", 10, _share(resources, media_type)),
-        _check("format_vocabulary", 10, _share(resources, lambda r: _format(r) in KNOWN_FORMATS)),
-        _check("non_proprietary", 20, _share(resources,
-                                             lambda r: _format(r) in NON_PROPRIETARY)),
-        _check("machine_readable", 20, _share(resources,
-                                              lambda r: _format(r) in MACHINE_READABLE)),
+        _check("format_vocabulary", 10, _fraction([f in KNOWN_FORMATS for f in formats])),
+        _check("non_proprietary", 20, _fraction([f in NON_PROPRIETARY for f in formats])),
+        _check("machine_readable", 20, _fraction([f in MACHINE_READABLE for f in formats])),
         _yes("dcat_ap_compliance", 30, _dcat_ap_mandatory(pkg, resources)),
     ]
 
@@ -301,8 +309,10 @@ def score_dataset(pkg_dict: dict[str, Any], checks: dict | None = None,
     resources = [r for r in pkg_dict.get("resources") or [] if r.get("id")]
     dims = {
         "findability": _dimension(_findability(pkg_dict)),
-        "accessibility": _dimension(_accessibility(resources, checks)),
-        "interoperability": _dimension(_interoperability(pkg_dict, resources, checks)),
+        "accessibility": _dimension(_accessibility(
+            resources, checks, [_download_url(r) for r in resources])),
+        "interoperability": _dimension(_interoperability(
+            pkg_dict, resources, checks, [_format(r) for r in resources])),
         "reusability": _dimension(_reusability(pkg_dict)),
         "contextuality": _dimension(_contextuality(pkg_dict, resources, checks)),
         "provincial": _dimension(_provincial(pkg_dict, charted, now), in_total=False),
@@ -311,12 +321,44 @@ def score_dataset(pkg_dict: dict[str, Any], checks: dict | None = None,
     return {"total": total, "max": MQA_MAX, "rating": rating(total), "dimensions": dims}
 
 
-def charted_datasets(pkg_dicts: Iterable[dict[str, Any]]) -> set[str]:
+def charted_datasets(pkg_dicts: Iterable[dict[str, Any]],
+                     memo: bool = False) -> set[str]:
     """Names of the given datasets that a public official statistics chart of one of
-    their provinces links; one query over the active charts' items."""
+    their provinces links; one query over the active charts' items (with ``memo``, at
+    most one per state of the search index, :func:`_chart_links`)."""
     wanted = {p["name"]: set(p.get("province") or []) for p in pkg_dicts if p.get("name")}
     if not wanted:
         return set()
+    return {name for name, province in _chart_links(memo)
+            if name in wanted and province in wanted[name]}
+
+
+_CHART_LINKS: dict = {}  # search index state -> chart links; one entry
+
+
+def _chart_links(memo: bool) -> frozenset[tuple[Any, Any]]:
+    """``(dataset name, chart's province)`` of every item of every public active
+    official statistics chart. With ``memo`` (the catalogue pages, read-only requests)
+    kept under the search index's state (:func:`.dcat.fast.search_state`: every write of
+    a chart changes it, in the same transaction), at most a minute (a chart changed by
+    hand in SQL): the query reads the whole ``package`` table (no index on its type)."""
+    if not memo:
+        return _read_chart_links()
+    from ckanext.provincialstats.dcat import fast
+
+    state = fast.search_state()
+    if state is None:
+        return _read_chart_links()
+    key = (state, model.Session.get_bind().url.render_as_string(hide_password=True))
+    found = _CHART_LINKS.get(key)
+    if found is None:
+        found = _read_chart_links()
+        _CHART_LINKS.clear()
+        _CHART_LINKS[key] = found
+    return found
+
+
+def _read_chart_links() -> frozenset[tuple[Any, Any]]:
     items = model.PackageExtra
     rows = (
         model.Session.query(items.package_id, items.key, items.value)
@@ -329,7 +371,7 @@ def charted_datasets(pkg_dicts: Iterable[dict[str, Any]]) -> set[str]:
     charts: dict[str, dict[str, Any]] = {}
     for package_id, key, value in rows:
         charts.setdefault(package_id, {})[key] = value
-    found = set()
+    links = set()
     for chart in charts.values():
         try:
             chart_items = json.loads(chart.get("chart_items") or "[]")
@@ -337,16 +379,20 @@ def charted_datasets(pkg_dicts: Iterable[dict[str, Any]]) -> set[str]:
             continue
         for item in chart_items if isinstance(chart_items, list) else []:
             name = item.get("dataset") if isinstance(item, dict) else None
-            if name in wanted and chart.get("province") in wanted[name]:
-                found.add(name)
-    return found
+            try:
+                links.add((name, chart.get("province")))
+            except TypeError:  # not hashable (a malformed item): matches no name
+                continue
+    return frozenset(links)
 
 
 def score_datasets(pkg_dicts: list[dict[str, Any]],
-                   now: datetime.datetime | None = None) -> list[dict[str, Any]]:
-    """Scores of several datasets with two queries in all (checks, charts)."""
+                   now: datetime.datetime | None = None,
+                   memo: bool = False) -> list[dict[str, Any]]:
+    """Scores of several datasets with two queries in all (checks, charts; ``memo``:
+    see :func:`charted_datasets`)."""
     checks = quality_model.checks_for(p["id"] for p in pkg_dicts)
-    charted = charted_datasets(pkg_dicts)
+    charted = charted_datasets(pkg_dicts, memo)
     now = now or datetime.datetime.utcnow()
     return [score_dataset(p, checks=checks, charted=p.get("name") in charted, now=now)
             for p in pkg_dicts]
