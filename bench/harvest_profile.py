@@ -244,7 +244,7 @@ def _trace_calls(spec, counter):
 
 def run(ini, records, top, callers=None, warm_up=5, trace=(), only=None, sql_top=25,
         kind="provincialstats_ckan", profiling=True, dump=None, consumers=1,
-        same_name=False):
+        same_name=False, sql_where=0):
     import sqlalchemy as sa
     from sqlalchemy.pool import Pool
 
@@ -268,6 +268,8 @@ def run(ini, records, top, callers=None, warm_up=5, trace=(), only=None, sql_top
     def _after(conn, cursor, statement, parameters, context, executemany):
         if counting["on"]:
             key = " ".join(statement.split())[:110]
+            if sql_where:  # grouped by the code that ran the statement, too
+                key = key[:60] + "  <- " + _where(traceback.extract_stack(), sql_where)
             statements[key] += 1
             statement_time[key] += time.perf_counter() - conn.info.pop("profile_started", 0)
 
@@ -378,6 +380,9 @@ def main():
     parser.add_argument("--same-name", action="store_true",
                         help="every source record has the same name (names must not "
                              "clash, also between consumers)")
+    parser.add_argument("--sql-where", type=int, default=0, metavar="FRAMES",
+                        help="group the SQL statements also by the innermost FRAMES frames "
+                             "of the code that ran them (outside SQLAlchemy)")
     parser.add_argument("--dump", default=None, help="also write the pstats to this file")
     parser.add_argument("--keep-db", action="store_true",
                         help="do not wipe the database first (it must be set up)")
@@ -400,7 +405,7 @@ def main():
         hb._fresh_db(ini)
     run(ini, args.records, args.top, args.callers, trace=args.trace, only=args.only,
         sql_top=args.sql, kind=args.harvester, profiling=not args.no_profile, dump=args.dump,
-        consumers=args.consumers, same_name=args.same_name)
+        consumers=args.consumers, same_name=args.same_name, sql_where=args.sql_where)
 
 
 if __name__ == "__main__":

@@ -251,8 +251,8 @@ class TestOwnership:
 
     def test_a_name_taken_at_the_same_moment_is_not_an_error(self, org):
         # another consumer's dataset of that name is written but not yet committed when
-        # this one checks the name and writes: this one's INSERT waits, then breaks the
-        # unique name; the record is imported under another name, not failed
+        # this one writes under it: this one's INSERT waits, then breaks the unique
+        # name; the record is imported under another name, not failed
         import threading
 
         import sqlalchemy as sa
@@ -276,7 +276,7 @@ class TestOwnership:
             other.dispose()
         assert [r["report_status"] for r in results.values()] == ["added"]
         assert call_action("provincialstats_harvest_errors", id=source["id"])["count"] == 0
-        assert datasets[0]["name"].startswith("population-ministry-b-")
+        assert datasets[0]["name"].startswith("population-ministry-b")
         assert datasets[0]["title"] == "ประชากร"
 
     def test_a_source_cannot_overwrite_a_curators_dataset(self, org):

@@ -51,7 +51,7 @@ from ckanext.harvest.model import (
     HarvestObjectExtra,
 )
 from ckanext.provincialstats.harvest import config as source_config
-from ckanext.provincialstats.harvest import pagememo, progress, safety
+from ckanext.provincialstats.harvest import pagememo, progress, safety, warmup
 from ckanext.provincialstats.harvest.sources import module as source_module
 
 log = logging.getLogger(__name__)
@@ -383,8 +383,46 @@ def _withdraw(obj, action):
 
 # ---------------------------------------------------------------- fetch
 
+FINAL_STATES = ("COMPLETE", "ERROR")
+STATE_COLUMNS = ("state", "fetch_finished", "import_started")
+
+
+def _defer_state_saves(obj):
+    """Fewer commits of the object's own states: ckanext-harvest commits it six times per
+    record (retry count, FETCH, fetch finished, IMPORT, COMPLETE or ERROR, report
+    status). Called from the fetch stage, after the FETCH commit: from then on the
+    object's ``save`` adds it to the session and commits only once it is final (COMPLETE
+    or ERROR with its report status), so the fetch-finished and IMPORT states are
+    committed with the dataset (or with the record's error, or with the final state),
+    and the final state and report status in one commit. A consumer stopped in between
+    leaves the object in FETCH (was IMPORT): not finished either way, so the job waits
+    for it and a stalled job is detected the same (``progress.mark_stalled_jobs``: the
+    FETCH commit's ``fetch_started`` is its last sign of life)."""
+    pending = {}  # what the saves not committed yet said (a rollback forgets it)
+
+    def save():
+        pending.update((column, getattr(obj, column)) for column in STATE_COLUMNS)
+        model.Session.add(obj)
+        if obj.state in FINAL_STATES and obj.report_status:
+            model.Session.commit()
+            pending.clear()
+    obj.save = save
+    obj.provincialstats_pending_states = pending
+
+
+def _rollback(obj):
+    """``Session.rollback()``, then the object's states saved but not committed yet
+    (:func:`_defer_state_saves`) set again: a write that failed (``package_create``
+    rolls back itself on a validation error) does not take the record's fetch and
+    import times with it."""
+    model.Session.rollback()
+    for column, value in getattr(obj, "provincialstats_pending_states", {}).items():
+        setattr(obj, column, value)
+
+
 def fetch(kind, obj):
     """The content was read at gather time (one request per page, not per record)."""
+    _defer_state_saves(obj)
     if not obj.content:
         HarvestObjectError.create(_bi("ระเบียนไม่มีเนื้อหา", "the record has no content"),
                                   obj, stage="Fetch")
@@ -415,13 +453,25 @@ def _canonical(dataset):
     return json.dumps(dataset, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _previous(obj):
-    return (model.Session.query(HarvestObject)
-            .filter(HarvestObject.harvest_source_id == obj.harvest_source_id)
-            .filter(HarvestObject.guid == obj.guid)
-            .filter(HarvestObject.current == True)  # noqa: E712
-            .filter(HarvestObject.id != obj.id)
-            .first())
+def _states(obj):
+    """In one query: whether this object is current and whether it has an error (what
+    another delivery of it did), and the id of the record's current object (None when
+    it has none other than this one)."""
+    failed = sa.exists().where(HarvestObjectError.harvest_object_id == HarvestObject.id)
+    this = (sa.select(HarvestObject.id, HarvestObject.current, failed.label("failed"))
+            .where(HarvestObject.id == obj.id))
+    other = (sa.select(HarvestObject.id, HarvestObject.current, sa.false())
+             .where(HarvestObject.harvest_source_id == obj.harvest_source_id)
+             .where(HarvestObject.guid == obj.guid)
+             .where(HarvestObject.current == True)  # noqa: E712
+             .where(HarvestObject.id != obj.id)
+             .limit(1))
+    rows = model.Session.execute(sa.union_all(this, other.subquery().select())).all()
+    mine = [row for row in rows if row[0] == obj.id]
+    if not mine:
+        raise tk.ObjectNotFound(f"harvest object {obj.id}")
+    previous_id = next((row[0] for row in rows if row[0] != obj.id), None)
+    return bool(mine[0][1]), bool(mine[0][2]), previous_id
 
 
 def _make_current(obj, previous, package_id, record_hash):
@@ -498,23 +548,21 @@ def _asynchronous_commit():
 
 def import_(kind, obj):
     """The import stage: True (created or updated), "unchanged", or False (error)."""
+    warmup.wait()
     if tk.config.get("ckanext.provincialstats.harvest.asynchronous_commit"):
         _asynchronous_commit()
     with _record_lock(obj):
         # what another delivery of this object did before this one took the lock
-        current, failed = model.Session.execute(
-            sa.select(HarvestObject.current,
-                      sa.exists().where(HarvestObjectError.harvest_object_id == obj.id))
-            .where(HarvestObject.id == obj.id)).one()
+        current, failed, previous_id = _states(obj)
         if current:  # delivered twice: the other delivery imported it
             model.Session.refresh(obj)
             return True
         if failed:
             return False  # delivered twice: the other delivery failed (and said why)
-        return _import(kind, obj)
+        return _import(kind, obj, previous_id)
 
 
-def _import(kind, obj):
+def _import(kind, obj, previous_id):
     if obj.content is None:
         return _fail(obj, "Import", "ระเบียนไม่มีเนื้อหา", "the record has no content")
     source = obj.source
@@ -547,7 +595,7 @@ def _import(kind, obj):
     dataset["owner_org"] = owner_org
     record_hash = _sha(_canonical(dataset))
 
-    previous = _previous(obj)
+    previous = HarvestObject.get(previous_id) if previous_id else None
     package = model.Package.get(previous.package_id) if previous and previous.package_id \
         else None
     if package is not None and package.state == "deleted" and not (
@@ -568,12 +616,12 @@ def _import(kind, obj):
                     lambda package_id: _mark_current(obj, previous, package_id, record_hash,
                                                      new_package=True))
     except tk.ValidationError as e:
-        model.Session.rollback()
+        _rollback(obj)
         return _fail(obj, "Import", "ระบบไม่รับชุดข้อมูล (การตรวจสอบเดียวกับของผู้ดูแล)",
                      "the dataset was refused by validation (the same as a curator's)",
                      _error_text(e))
     except Exception as e:
-        model.Session.rollback()
+        _rollback(obj)
         log.exception("Import of %s failed", obj.guid)
         return _fail(obj, "Import", "บันทึกชุดข้อมูลไม่สำเร็จ", "saving the dataset failed",
                      f"{type(e).__name__}: {e}")
@@ -653,25 +701,30 @@ def _unique_name(base, source, guid, raced=False):
 
 
 def _create(obj, source, pkg, dataset, mark_current):
+    """``package_create`` under the record's base name, tried first without a lookup of
+    our own (``package_create``'s validation refuses a name in use, "That URL is already
+    in use"); after such a refusal, under :func:`_unique_name`."""
     base = _base_name(obj, pkg, dataset)
-    raced = False
-    for attempt in range(3):
+    checked = raced = False
+    for attempt in range(4):
         data = dict(dataset)
         data["id"] = str(uuid.uuid4())
-        data["name"] = _unique_name(base, source, obj.guid, raced)
+        data["name"] = _unique_name(base, source, obj.guid, raced) if checked else base
         try:
             context = dict(_site_context(obj.harvest_job_id), return_id_only=True)
             mark_current(data["id"])  # committed with the dataset (again after a rollback)
             return tk.get_action("package_create")(context, data)
         except (tk.ValidationError, sa.exc.IntegrityError) as e:
-            # Another consumer took the name between the check and the write: committed
-            # (validation refuses the name) or not yet (the INSERT waited for that
-            # transaction and then broke the unique name)
-            model.Session.rollback()
+            # The name is in use: a dataset of a curator or another source (the first
+            # try), or another consumer took it between the check and the write,
+            # committed (validation refuses the name) or not yet (the INSERT waited for
+            # that transaction and then broke the unique name)
+            _rollback(obj)
             clash = isinstance(e, sa.exc.IntegrityError) or "name" in (e.error_dict or {})
-            if attempt == 2 or not clash or not _name_taken(data["name"]):
+            if attempt == 3 or not clash or not _name_taken(data["name"]):
                 raise
-            raced = True
+            raced = checked
+            checked = True
     raise RuntimeError("unreachable")
 
 

@@ -8,6 +8,7 @@ from ckanext.harvest.interfaces import IHarvester
 class _ProvincialHarvester(p.SingletonPlugin):
     p.implements(IHarvester)
     p.implements(p.IActions)
+    p.implements(p.IConfigurable, inherit=True)
 
     SOURCE = ""
     TITLE = ""
@@ -16,6 +17,11 @@ class _ProvincialHarvester(p.SingletonPlugin):
     def info(self):
         return {"name": f"provincialstats_{self.SOURCE}", "title": self.TITLE,
                 "description": self.DESCRIPTION, "form_config_interface": "Text"}
+
+    def configure(self, config):
+        # a fetch consumer builds its dictionaries while it waits for work
+        from ckanext.provincialstats.harvest import warmup
+        warmup.start()
 
     def validate_config(self, config):
         from ckanext.provincialstats.harvest.config import validate
