@@ -28,12 +28,13 @@ The batches are searched one after the other (``start``/``rows`` within the page
 crawler pages through the catalogue: a dataset modified while a page is being sent can
 move between batches as it can between pages.
 
-Other formats (RDF/XML, JSON-LD...) need the whole page's graph: its datasets are read in
-the same batches, but the graph and rdflib's serialisation of it are whole
-(:func:`_whole_page`, the same steps as ckanext-dcat's ``dcat_catalog_show`` plus the bulk
-quality scores and a province's catalogue node). The site's catalogue with stock
-profiles only, or with ``ckanext.dcat.expose_subcatalogs``, is ckanext-dcat's own
-``dcat_catalog_show``.
+RDF/XML and JSON-LD pages are streamed too, chunk by chunk, by :mod:`.rdf_stream` (rdflib
+serialises each chunk's graph). Other formats (N3), and pages with subcatalogs, need the
+whole page's graph: its datasets are read in the same batches, but the graph and rdflib's
+serialisation of it are whole (:func:`_whole_page`, the same steps as ckanext-dcat's
+``dcat_catalog_show`` plus the bulk quality scores and a province's catalogue node). The
+site's catalogue with stock profiles only, or with ``ckanext.dcat.expose_subcatalogs``, is
+ckanext-dcat's own ``dcat_catalog_show``.
 """
 from __future__ import annotations
 
