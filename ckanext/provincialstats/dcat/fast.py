@@ -21,7 +21,13 @@ were a third of the page's time beside the profiles' own work:
 - within :func:`fixed_uris`, ckanext-dcat's ``catalog_uri`` (asked for every dataset and
   distribution URI: it reads the config and asks every plugin each time) answers the value
   read when the block began, and ``CleanedURIRef`` skips its twenty ``str.replace``
-  calls for a value that has none of the characters it escapes.
+  calls for a value that has none of the characters it escapes; the
+  ``IDCATURIGenerator`` plugins ckanext-dcat asks for every dataset, distribution and
+  publisher URI are read once per block (each ``PluginImplementations`` iteration sorts
+  the plugins in the config's order again);
+- :func:`cache_namespace_terms`: ckanext-dcat's and the profile's rdflib namespaces keep
+  the terms they make (``DCAT.distribution`` made and checked a new ``URIRef`` on every
+  use), once a process builds one of the extension's own pages.
 
 Outside :func:`fixed_uris` (ckanext-dcat's own endpoints, the stock profiles) the two
 wrapped functions behave as before, at the cost of one context variable read more.
