@@ -146,6 +146,20 @@ class TestPaging:
         assert app.get("/province/atlantis/catalog.ttl", status=404)
         assert "page" in app.get("/province/chanthaburi/catalog.ttl?page=0", status=409).body
 
+    @pytest.mark.parametrize("fmt", ["ttl", "rdf", "jsonld"])
+    def test_a_page_past_the_searchable_range_or_a_bad_query_is_a_409_naming_it(self, app, fmt):
+        """A page whose first row is past what the search can address (4 per page here:
+        page 536,870,913 on) or a malformed filter: a 409 naming it, before any output,
+        not a 500 from the middle of a stream."""
+        self._create(2, "TH-22", "chan")
+        pilot_provinces(all_provinces=False)
+        for path in (f"/catalog.{fmt}", f"/province/chanthaburi/catalog.{fmt}"):
+            body = app.get(f"{path}?page=1000000000", status=409).body
+            assert "1000000000" in body and "536870912" in body, path
+            assert app.get(f"{path}?page=99999999999999999999", status=409)
+            # the last addressable page is an ordinary empty page
+            assert app.get(f"{path}?page=536870912", status=200)
+            assert "invalid" in app.get(f"{path}?q=title:(", status=409).body
 
     def test_province_catalogue_is_a_catalogue_of_its_own_inside_the_sites(self, app):
         chan = self._create(10, "TH-22", "chan")

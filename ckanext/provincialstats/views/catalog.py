@@ -21,12 +21,15 @@ Before each request (:func:`dcat_requests`):
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.search.common import SearchQueryError
 from flask import Blueprint, current_app, make_response, redirect, request, stream_with_context
 
 from ckanext.dcat.exceptions import RDFProfileException
+from ckanext.dcat.logic import DATASETS_PER_PAGE
 from ckanext.dcat.utils import CONTENT_TYPES, _get_package_type, check_access_header
 from ckanext.provincialstats import vocab
 from ckanext.provincialstats.dcat.turtle_cache import catalog_page
+from ckanext.provincialstats.search.query import MAX_INT
 
 catalog = Blueprint("provincialstats_catalog", __name__)
 
@@ -42,15 +45,39 @@ def _catalog_response(_format: str, fq: str | None, province: dict | None = None
         "format": _format,
         "profiles": profiles.split(",") if profiles else None,
     }
+    last = _last_page()
+    if _page_number(data_dict["page"]) > last:
+        # the search's ``start`` would be out of range (Solr's too): a clear 409, not a 500
+        return tk.abort(409, tk._("Page %(page)s is out of range: the catalogue has at most "
+                                  "%(last)d pages of %(size)d datasets")
+                        % {"page": data_dict["page"], "last": last, "size": _per_page()})
     try:
         body = catalog_page({}, data_dict, province)
     except (tk.ValidationError, RDFProfileException) as e:
         return tk.abort(409, str(e))
-    if not isinstance(body, str):  # Turtle, streamed batch by batch
+    except SearchQueryError as e:  # a malformed q or fq, refused before any output
+        return tk.abort(409, tk._("Search query is invalid: %(error)s") % {"error": e})
+    if not isinstance(body, str):  # streamed batch by batch (Turtle) or chunk by chunk
         body = stream_with_context(body)
     response = make_response(body)
     response.headers["Content-Type"] = CONTENT_TYPES[_format]
     return response
+
+
+def _per_page() -> int:
+    return int(tk.config.get("ckanext.dcat.datasets_per_page") or DATASETS_PER_PAGE)
+
+
+def _last_page() -> int:
+    """The largest page number whose first row the search can address."""
+    return MAX_INT // _per_page() + 1
+
+
+def _page_number(value) -> int:
+    """``page`` as a number for the range check (anything else is ckanext-dcat's to
+    refuse: "'page' parameter must be a positive integer")."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 30 else 0
 
 
 def province_catalog(name: str, _format: str):
