@@ -272,9 +272,9 @@ def profiled(monkeypatch):
     calls = []
     real = dcat._parse_dataset
 
-    def counting(parser, ref, *args):
+    def counting(ref, profiles):
         calls.append(str(ref).rsplit("/", 1)[-1])
-        return real(parser, ref, *args)
+        return real(ref, profiles)
 
     monkeypatch.setattr(dcat, "_parse_dataset", counting)
     return calls

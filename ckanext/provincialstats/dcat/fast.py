@@ -78,22 +78,10 @@ def _add_date_triple(self, subject, predicate, value, _type=Literal):
     type(self)._add_date_triple(self, subject, predicate, value, _type)
 
 
-def _search_generation():
-    """The PostgreSQL search backend's index generation, or None (another backend)."""
-    from ckan import model
-
-    from ckanext.provincialstats.search import backend, cache
-
-    if not backend.is_installed() or not cache._table_exists(model.Session):
-        return None
-    return model.Session.execute(cache.READ).scalar()
-
-
-def search_state() -> tuple | None:
-    """The PostgreSQL search backend's index generation with the id of the transaction
-    that last changed it (the state row's ``xmin``), or None (another backend, or its
-    tables not made yet). Unlike the generation alone, this never comes back after the
-    tables are made anew (tests), nor after a rolled-back index write."""
+def _state_row():
+    """The PostgreSQL search backend's state row: its index generation and the id of
+    the transaction that last changed it (``xmin``); None with another backend or
+    before its tables are made."""
     from ckan import model
 
     from ckanext.provincialstats.search import backend, cache
@@ -101,8 +89,22 @@ def search_state() -> tuple | None:
 
     if not backend.is_installed() or not cache._table_exists(model.Session):
         return None
-    row = model.Session.execute(sa.text(
+    return model.Session.execute(sa.text(
         "SELECT generation, xmin::text FROM %s WHERE id = 1" % STATE_TABLE)).first()
+
+
+def _search_generation():
+    """The PostgreSQL search backend's index generation, or None (another backend)."""
+    row = _state_row()
+    return None if row is None else row[0]
+
+
+def search_state() -> tuple | None:
+    """The index generation with the id of the transaction that last changed it, and
+    the :data:`MAX_AGE` period, or None (:func:`_state_row`). Unlike the generation
+    alone, this never comes back after the tables are made anew (tests), nor after a
+    rolled-back index write."""
+    row = _state_row()
     return None if row is None else (row[0], row[1], _period())
 
 

@@ -187,11 +187,9 @@ def _fraction(flags: list[bool]) -> float:
     return sum(flags) / len(flags) if flags else 0.0
 
 
-def _accessibility(resources, checks, download=None) -> list[dict[str, Any]]:
-    """``download``: each resource's :func:`_download_url`, if already computed."""
+def _accessibility(resources, checks) -> list[dict[str, Any]]:
     access = [r.get("url") for r in resources]
-    if download is None:
-        download = [_download_url(r) for r in resources]
+    download = [_download_url(r) for r in resources]  # once per resource
     access_fraction, access_status = _url_fraction(resources, access, checks)
     has_download = _fraction([bool(u) for u in download])
     download_fraction, download_status = _url_fraction(resources, download, checks)
@@ -208,14 +206,12 @@ def _dcat_ap_mandatory(pkg: dict[str, Any], resources) -> bool:
             and all(_present(r.get("url")) for r in resources))
 
 
-def _interoperability(pkg, resources, checks, formats=None) -> list[dict[str, Any]]:
-    """``formats``: each resource's :func:`_format`, if already computed."""
+def _interoperability(pkg, resources, checks) -> list[dict[str, Any]]:
     def media_type(r):
         if _present(r.get("mimetype")):
             return True
         return any(c.get("media_type") for c in checks.get(r["id"], {}).values())
-    if formats is None:
-        formats = [_format(r) for r in resources]
+    formats = [_format(r) for r in resources]  # once per resource
     return [
         _check("format", 20, _fraction([bool(f) for f in formats])),
         _check("media_type", 10, _share(resources, media_type)),
@@ -309,10 +305,8 @@ def score_dataset(pkg_dict: dict[str, Any], checks: dict | None = None,
     resources = [r for r in pkg_dict.get("resources") or [] if r.get("id")]
     dims = {
         "findability": _dimension(_findability(pkg_dict)),
-        "accessibility": _dimension(_accessibility(
-            resources, checks, [_download_url(r) for r in resources])),
-        "interoperability": _dimension(_interoperability(
-            pkg_dict, resources, checks, [_format(r) for r in resources])),
+        "accessibility": _dimension(_accessibility(resources, checks)),
+        "interoperability": _dimension(_interoperability(pkg_dict, resources, checks)),
         "reusability": _dimension(_reusability(pkg_dict)),
         "contextuality": _dimension(_contextuality(pkg_dict, resources, checks)),
         "provincial": _dimension(_provincial(pkg_dict, charted, now), in_total=False),

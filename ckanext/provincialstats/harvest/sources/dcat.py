@@ -365,10 +365,11 @@ def _profiles(parser: RDFParser) -> list:
             for profile_class in parser._profiles]
 
 
-def _parse_dataset(parser: RDFParser, dataset_ref, profiles: list | None = None) -> dict:
-    """One dataset of the graph through every profile, as ``RDFParser.datasets``."""
+def _parse_dataset(dataset_ref, profiles: list) -> dict:
+    """One dataset of the graph through every profile (:func:`_profiles`), as
+    ``RDFParser.datasets``."""
     dataset_dict: dict = {}
-    for profile in profiles if profiles is not None else _profiles(parser):
+    for profile in profiles:
         profile.parse_dataset(dataset_dict, dataset_ref)
     return dataset_dict
 
@@ -502,7 +503,7 @@ def gather(url: str, config: dict, fetch, pages=None) -> Iterator[tuple[str, Any
                 continue
             if profiles is None:
                 profiles = _profiles(parser)
-            pkg = _clean(_parse_dataset(parser, ref, profiles))
+            pkg = _clean(_parse_dataset(ref, profiles))
             yield guid_of(pkg), _content(pkg)
         following = _next_url(parser, result.final_url or page_url)
         if count == 0 and pages_read == 1 and not following:
