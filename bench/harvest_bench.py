@@ -45,7 +45,10 @@ of the consumer processes, read from ``/proc`` before they are stopped; the mach
 1-minute load average during the job (mean/max; the machine is shared). The job time is
 ckanext-harvest's own ``finished - created`` of the job; ``gather`` its gather stage
 alone (``gather_finished - gather_started``: ckanext-harvest queues the objects for the
-fetch consumers only once the gather stage has returned).
+fetch consumers only once the gather stage has returned). Under each harvester's rows,
+where the CPU went during each job: seconds used by the consumers, by PostgreSQL (its
+processes alive when the job ended), by the source (the second CKAN and the feed server)
+and by the whole machine, against the job's wall time times the cores.
 """
 from __future__ import annotations
 
@@ -329,6 +332,55 @@ def _peak_mb(pid):
     return 0.0
 
 
+def _ticks(pid):
+    """CPU seconds (user + system) a live process has used, 0 if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _postgres_pids():
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as f:
+                    if f.read().strip() == "postgres":
+                        pids.append(int(entry))
+            except OSError:
+                pass
+    return pids
+
+
+def _machine_busy():
+    """CPU seconds the whole machine has been busy (every core), from /proc/stat."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_snapshot(consumer_pids, source_pids):
+    """Where the CPU went: the consumers, the source servers, PostgreSQL (its processes
+    alive at the time; a backend that exited during the job is not counted) and the
+    machine as a whole (every process, including other work)."""
+    postgres = {pid: _ticks(pid) for pid in _postgres_pids()}
+    return {"consumers": sum(_ticks(pid) for pid in consumer_pids),
+            "source": sum(_ticks(pid) for pid in source_pids),
+            "postgres": postgres, "machine": _machine_busy(), "wall": time.time()}
+
+
+def _cpu_used(before, after):
+    pg = sum(t - before["postgres"].get(pid, 0.0) for pid, t in after["postgres"].items())
+    return {"consumers_cpu": after["consumers"] - before["consumers"],
+            "source_cpu": after["source"] - before["source"], "postgres_cpu": pg,
+            "machine_cpu": after["machine"] - before["machine"],
+            "wall_cpu": after["wall"] - before["wall"]}
+
+
 def _waiting_consumers(redis_db):
     """Clients blocked in BLPOP on the queues' Redis db: consumers that are ready."""
     import redis
@@ -476,14 +528,21 @@ def main():
                                    if is_feed else
                                    _child("--change", src_ini, str(args.changed_percent),
                                           f"{round_}")["changed"])
+                    sources = [server.pid for server in servers]
                     if kept is not None:
                         kept.reset_peak()
+                        pids = [p.pid for p in kept.procs]
+                        before = _cpu_snapshot(pids, sources)
                         row = _child("--run-job", dst_ini, source_id, str(args.timeout))
+                        row.update(_cpu_used(before, _cpu_snapshot(pids, sources)))
                         peak = kept.peak_mb()
                     else:
                         with Consumers(dst_ini, args.fetch_consumers, workdir,
                                        args.redis_db) as consumers:
+                            pids = [p.pid for p in consumers.procs]
+                            before = _cpu_snapshot(pids, sources)
                             row = _child("--run-job", dst_ini, source_id, str(args.timeout))
+                            row.update(_cpu_used(before, _cpu_snapshot(pids, sources)))
                         peak = consumers.peak
                     row["peak_mb"] = peak
                     row["phase"] = phase
@@ -534,6 +593,14 @@ def _report(results, args):
                   f"{row['new_activities']:6d} {row['new_objects']:7d} "
                   f"{row['datasets']:8d} {row['new_db_sessions']:8d} {row['peak_mb']:7.0f} "
                   f"{load:>9}  {row['report']}")
+            if row.get("consumers_cpu") is not None and row["datasets"]:
+                per = 1000 / max(row["written"], 1)
+                print(f"{'':38} CPU seconds: consumers {row['consumers_cpu']:.1f}, "
+                      f"PostgreSQL {row['postgres_cpu']:.1f}, source {row['source_cpu']:.1f}, "
+                      f"machine {row['machine_cpu']:.1f} of {row['wall_cpu']:.1f} s wall "
+                      f"x {os.cpu_count()} cores; per dataset written: consumers "
+                      f"{row['consumers_cpu'] * per:.0f} ms, PostgreSQL "
+                      f"{row['postgres_cpu'] * per:.0f} ms")
             if row["gather_errors"]:
                 print(f"{'':38} gather errors: {row['gather_errors']}")
             if row.get("object_errors"):
