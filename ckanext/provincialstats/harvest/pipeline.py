@@ -104,15 +104,31 @@ def _site_user_name():
     return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
 
 
+def _site_user_object(name):
+    """The site user's row, loaded and detached from the session (so no rollback or
+    session removal of a later record expires it)."""
+    user = model.User.get(name)
+    if user is not None:
+        model.Session.expunge(user)
+    return user
+
+
 def _site_context(job_id=None):
     """The site user (a sysadmin) as the writer. ``ignore_auth``: the authorization of a
     sysadmin always passes, and a consumer has no request to keep the user in, so each
     check would read the user again; validation is the same as a curator's. With
-    ``job_id`` the user's name is looked up once per job (not once per record)."""
-    name = (_cached((job_id, "site_user"), _site_user_name) if job_id
-            else _site_user_name())
-    return {"user": name, "model": model, "session": model.Session,
-            "ignore_auth": True}
+    ``job_id`` the user's name and row are looked up once per job (not once per record):
+    ``auth_user_obj`` is what ``check_access`` would otherwise read for every action."""
+    if not job_id:
+        return {"user": _site_user_name(), "model": model, "session": model.Session,
+                "ignore_auth": True}
+    name = _cached((job_id, "site_user"), _site_user_name)
+    context = {"user": name, "model": model, "session": model.Session,
+               "ignore_auth": True}
+    user = _cached((job_id, "site_user_object", name), lambda: _site_user_object(name))
+    if user is not None:
+        context["auth_user_obj"] = user
+    return context
 
 
 def _extras(obj):

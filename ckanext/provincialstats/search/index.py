@@ -86,9 +86,16 @@ UPSERT_SUBSTR = sa.text(
     "ON CONFLICT (id) DO UPDATE SET search_text = EXCLUDED.search_text" % SUBSTR_TABLE)
 
 # ``*_date`` values (see ``date_rows``): a dataset's old rows removed, its new ones written
-DELETE_DATES = sa.text("DELETE FROM %s WHERE id = ANY(:ids)" % DATE_TABLE)
-INSERT_DATES = sa.text("INSERT INTO %s (id, field, value) VALUES (:id, :field, :value)"
-                       % DATE_TABLE)
+# (``:date_fields`` and ``:date_values``, the rows' fields and values in the same order)
+DELETE_DATES = "DELETE FROM %s WHERE id = :id" % DATE_TABLE
+INSERT_DATES = ("INSERT INTO %s (id, field, value) SELECT :id, x.field, x.value FROM "
+                "unnest(CAST(:date_fields AS text[]), CAST(:date_values AS text[])) "
+                "AS x(field, value)" % DATE_TABLE)
+
+# One dataset's rows in every table, sent as one round trip: each statement sees what
+# the ones before it wrote (the doc row reads the index row's signature key).
+UPSERT_ROWS = sa.text(";\n".join(
+    [UPSERT_INDEX.text, UPSERT_DOC.text, UPSERT_SUBSTR.text, DELETE_DATES, INSERT_DATES]))
 
 
 def _clean(text: str) -> str:
@@ -319,13 +326,10 @@ def _upsert(rows: list[dict[str, Any]], durable: bool) -> None:
         ids = [r["id"] for r in rows]
         summary.lock(conn, ids)
         replaced = summary.current_rows(conn, ids)
-        conn.execute(UPSERT_INDEX, rows)
-        conn.execute(UPSERT_DOC, rows)
-        conn.execute(UPSERT_SUBSTR, rows)
-        conn.execute(DELETE_DATES, {"ids": [r["id"] for r in rows]})
-        dates = [d for r in rows for d in r["dates"]]
-        if dates:
-            conn.execute(INSERT_DATES, dates)
+        for row in rows:
+            conn.execute(UPSERT_ROWS, dict(
+                row, date_fields=[d["field"] for d in row["dates"]],
+                date_values=[d["value"] for d in row["dates"]]))
         summary.apply(conn, replaced, rows)
         cache.bump(conn)  # last, so the state row is locked only until the commit
 
