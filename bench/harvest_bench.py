@@ -593,14 +593,15 @@ def _report(results, args):
                   f"{row['new_activities']:6d} {row['new_objects']:7d} "
                   f"{row['datasets']:8d} {row['new_db_sessions']:8d} {row['peak_mb']:7.0f} "
                   f"{load:>9}  {row['report']}")
-            if row.get("consumers_cpu") is not None and row["datasets"]:
-                per = 1000 / max(row["written"], 1)
+            if row.get("consumers_cpu") is not None:
+                per = 1000 / row["written"] if row["written"] else None
                 print(f"{'':38} CPU seconds: consumers {row['consumers_cpu']:.1f}, "
                       f"PostgreSQL {row['postgres_cpu']:.1f}, source {row['source_cpu']:.1f}, "
                       f"machine {row['machine_cpu']:.1f} of {row['wall_cpu']:.1f} s wall "
-                      f"x {os.cpu_count()} cores; per dataset written: consumers "
-                      f"{row['consumers_cpu'] * per:.0f} ms, PostgreSQL "
-                      f"{row['postgres_cpu'] * per:.0f} ms")
+                      f"x {os.cpu_count()} cores" + (
+                          f"; per dataset written: consumers "
+                          f"{row['consumers_cpu'] * per:.0f} ms, PostgreSQL "
+                          f"{row['postgres_cpu'] * per:.0f} ms" if per else ""))
             if row["gather_errors"]:
                 print(f"{'':38} gather errors: {row['gather_errors']}")
             if row.get("object_errors"):
