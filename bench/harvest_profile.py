@@ -5,6 +5,7 @@
     .venv/bin/python bench/harvest_profile.py --records 200 --top 40
     .venv/bin/python bench/harvest_profile.py --records 60 --harvester ckan   # stock
     .venv/bin/python bench/harvest_profile.py --records 60 --no-profile       # no cProfile
+    .venv/bin/python bench/harvest_profile.py --harvester provincialstats_dcat
 
 ``--consumers N`` (N > 1): after the gather and the warm-up, N separate consumer
 processes (each a CKAN of its own, like ``ckan harvester fetch-consumer``, started and
@@ -39,6 +40,7 @@ import argparse
 import collections
 import cProfile
 import io
+import json
 import os
 import pstats
 import sys
@@ -53,8 +55,38 @@ import harvest_bench as hb  # noqa: E402
 
 DB = "ckan_hbench_prof"
 PLUGINS = {"provincialstats_ckan": hb.BASE + " harvest provincialstats_ckan",
+           "provincialstats_dcat": hb.BASE + " dcat harvest provincialstats_dcat",
            "ckan": hb.BASE + " harvest ckan_harvester"}
-PLUGIN_NAMES = {"provincialstats_ckan": "provincialstats_ckan", "ckan": "ckan_harvester"}
+PLUGIN_NAMES = {"provincialstats_ckan": "provincialstats_ckan",
+                "provincialstats_dcat": "provincialstats_dcat", "ckan": "ckan_harvester"}
+
+
+class _Feed:
+    """``bench/harvest_feed.py``'s DCAT-AP Turtle feed of ``count`` datasets, served on
+    loopback (``.url``) while in use."""
+
+    def __init__(self, count):
+        self.count = count
+
+    def __enter__(self):
+        import functools
+        import http.server
+        import tempfile
+        import threading
+
+        import harvest_feed
+        self.directory = tempfile.mkdtemp(prefix="harvest-profile-feed-")
+        harvest_feed.write(self.directory, self.count)
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                    directory=self.directory)
+        handler.log_message = lambda *args: None
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/{harvest_feed.FILE}"
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
 
 
 def _stand_in():
@@ -105,8 +137,10 @@ def _setup_and_gather(app, remote, kind):
             "name": "prof-source", "title": "prof", "url": remote.url,
             "source_type": kind, "owner_org": "receiving-office",
             "frequency": "MANUAL",
-            "config": '{"receiving_organization": "receiving-office"}'
-            if kind == "provincialstats_ckan" else ""})
+            "config": json.dumps({"receiving_organization": "receiving-office",
+                                  **({"defaults": hb.FEED_DEFAULTS}
+                                     if kind == "provincialstats_dcat" else {})})
+            if kind.startswith("provincialstats_") else ""})
         job = tk.get_action("harvest_job_create")(dict(context), {
             "source_id": source["id"], "run": False})
         started = time.perf_counter()
@@ -276,8 +310,9 @@ def run(ini, records, top, callers=None, warm_up=5, trace=(), only=None, sql_top
     traced = collections.Counter()
     for spec in trace:
         _trace_calls(spec, traced)
-    RemoteCKAN = _stand_in().RemoteCKAN
-    with RemoteCKAN(_packages(records + warm_up, same_name)) as remote:
+    source = (_Feed(records + warm_up) if kind == "provincialstats_dcat"
+              else _stand_in().RemoteCKAN(_packages(records + warm_up, same_name)))
+    with source as remote:
         import ckan.model as model
         from ckanext.harvest.model import HarvestObject
 
@@ -371,7 +406,8 @@ def main():
                         help="the import waits for each commit's WAL flush "
                              "(ckanext.provincialstats.harvest.asynchronous_commit = false)")
     parser.add_argument("--harvester", choices=sorted(PLUGINS), default="provincialstats_ckan",
-                        help="the harvester (ckan: ckanext-harvest's stock one)")
+                        help="the harvester (ckan: ckanext-harvest's stock one; "
+                             "provincialstats_dcat: bench/harvest_feed.py's DCAT-AP feed)")
     parser.add_argument("--no-profile", action="store_true",
                         help="time the stage without cProfile")
     parser.add_argument("--consumers", type=int, default=1,
