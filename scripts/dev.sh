@@ -181,13 +181,18 @@ ensure_database() {  # name owner
     esac
 }
 
-# `make test` runs pytest with one xdist worker per core (at most 4: Redis databases
-# 10-13); each worker has its own test databases (tests/conftest.py, worker_ini).
-test_workers() {
-    local n=${TEST_WORKERS:-$(nproc 2>/dev/null || echo 1)}
+# One process per core, at most 4, unless $1 (a number) says how many.
+per_core() {
+    local n=${1:-$(nproc 2>/dev/null || echo 1)}
     [ "$n" -ge 1 ] 2>/dev/null || n=1
     [ "$n" -le 4 ] || n=4
     echo "$n"
+}
+
+# `make test` runs pytest with one xdist worker per core (at most 4: Redis databases
+# 10-13); each worker has its own test databases (tests/conftest.py, worker_ini).
+test_workers() {
+    per_core "${TEST_WORKERS:-}"
 }
 
 worker_databases() {  # prefix -> prefix_gw0 prefix_gw1 ... for every test worker
@@ -473,9 +478,8 @@ $(exec 9>&-; describe $(lock_holders))"
     "$ckan" -c "$INI" harvester gather-consumer >"$DEV/gather.log" 2>&1 & PIDS+=($!)
     # one fetch consumer per core (at most 4; FETCH_CONSUMERS=N to choose): the import is
     # CPU-bound, and bench/harvest_bench.py measures two on two cores (three were slower)
-    local fetchers=${FETCH_CONSUMERS:-$(nproc 2>/dev/null || echo 1)} i
-    [ "$fetchers" -ge 1 ] 2>/dev/null || fetchers=1
-    [ "$fetchers" -le 4 ] || fetchers=4
+    local fetchers i
+    fetchers=$(per_core "${FETCH_CONSUMERS:-}")
     for i in $(seq 1 "$fetchers"); do
         "$ckan" -c "$INI" harvester fetch-consumer >"$DEV/fetch-$i.log" 2>&1 & PIDS+=($!)
     done

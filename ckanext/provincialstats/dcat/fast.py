@@ -43,7 +43,6 @@ import types
 from typing import Iterator
 
 import ckan.plugins as ckan_plugins
-import sqlalchemy as sa
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD, Namespace
 
@@ -79,22 +78,18 @@ def _add_date_triple(self, subject, predicate, value, _type=Literal):
 
 
 def _state_row():
-    """The PostgreSQL search backend's state row: its index generation and the id of
-    the transaction that last changed it (``xmin``); None with another backend or
-    before its tables are made."""
+    """The PostgreSQL search backend's state row (``search.cache.state_row``); None with
+    another backend or before its tables are made."""
     from ckan import model
 
     from ckanext.provincialstats.search import backend, cache
-    from ckanext.provincialstats.search.model import STATE_TABLE
 
-    if not backend.is_installed() or not cache._table_exists(model.Session):
-        return None
-    return model.Session.execute(sa.text(
-        "SELECT generation, xmin::text FROM %s WHERE id = 1" % STATE_TABLE)).first()
+    return cache.state_row(model.Session) if backend.is_installed() else None
 
 
-def _search_generation():
-    """The PostgreSQL search backend's index generation, or None (another backend)."""
+def search_generation():
+    """The PostgreSQL search backend's index generation now, or None (another backend,
+    or its tables not made yet)."""
     row = _state_row()
     return None if row is None else row[0]
 
@@ -113,12 +108,6 @@ def _period() -> int:
     most that long (every index write through CKAN changes the generation at once; one
     made by hand in SQL does not)."""
     return int(time.time() // MAX_AGE)
-
-
-def search_generation():
-    """The PostgreSQL search backend's index generation now, or None (another backend,
-    or its tables not made yet)."""
-    return _search_generation()
 
 
 def _count_key(data_dict: dict, generation: int) -> tuple:
@@ -151,7 +140,7 @@ def remember_count(data_dict: dict, generation: int | None, count: int) -> None:
 
 
 def _last_catalog_modification(self):
-    generation = _search_generation()
+    generation = search_generation()
     if generation is None:
         return type(self)._last_catalog_modification(self)
     key = (generation, dcat_utils.config.get("ckan.site_id"), _period())

@@ -119,13 +119,10 @@ def _site_context(job_id=None):
     check would read the user again; validation is the same as a curator's. With
     ``job_id`` the user's name and row are looked up once per job (not once per record):
     ``auth_user_obj`` is what ``check_access`` would otherwise read for every action."""
-    if not job_id:
-        return {"user": _site_user_name(), "model": model, "session": model.Session,
-                "ignore_auth": True}
-    name = _cached((job_id, "site_user"), _site_user_name)
-    context = {"user": name, "model": model, "session": model.Session,
-               "ignore_auth": True}
-    user = _cached((job_id, "site_user_object", name), lambda: _site_user_object(name))
+    name = _cached((job_id, "site_user"), _site_user_name) if job_id else _site_user_name()
+    context = {"user": name, "model": model, "session": model.Session, "ignore_auth": True}
+    user = _cached((job_id, "site_user_object", name),
+                   lambda: _site_user_object(name)) if job_id else None
     if user is not None:
         context["auth_user_obj"] = user
     return context

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 PREFIX = "provincialstats:search:"
 BUMP = sa.text("UPDATE %s SET generation = generation + 1 WHERE id = 1" % STATE_TABLE)
 READ = sa.text("SELECT generation FROM %s WHERE id = 1" % STATE_TABLE)
+STATE = sa.text("SELECT generation, xmin::text FROM %s WHERE id = 1" % STATE_TABLE)
 EXISTS = sa.text("SELECT to_regclass(:table) IS NOT NULL")
 
 def ttl() -> int:
@@ -56,6 +57,15 @@ def _table_exists(conn: Any) -> bool:
     """Checked every time (a fraction of a millisecond): tests and upgrades drop and
     create the search tables under running processes."""
     return bool(conn.execute(EXISTS, {"table": STATE_TABLE}).scalar())
+
+
+def state_row(conn: Any) -> Any:
+    """The state row: the index generation and the id of the transaction that last
+    changed it (``xmin``, which never comes back after the tables are made anew nor
+    after a rolled-back write); None before the tables are made."""
+    if not _table_exists(conn):
+        return None
+    return conn.execute(STATE).first()
 
 
 def bump(conn: Any) -> None:

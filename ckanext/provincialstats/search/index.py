@@ -33,7 +33,7 @@ COLUMNS = ("id", "site_id", "name", "state", "dataset_type", "capacity", "owner_
            "organization", "license_id", "title", "title_string", "metadata_created",
            "metadata_modified", "tags", "groups", "res_format", "permission_labels", "vocab")
 
-UPSERT_INDEX = sa.text("""
+UPSERT_INDEX = ("""
     INSERT INTO {table} ({columns}, indexed_at)
     VALUES ({values}, timezone('utc', now()))
     ON CONFLICT (id) DO UPDATE SET {updates}, indexed_at = EXCLUDED.indexed_at
@@ -63,7 +63,7 @@ FIELD_VECTOR = r"""(SELECT coalesce(CAST(string_agg(
          unnest(to_tsvector(CAST(:cfg AS regconfig), t.value)) u
     WHERE octet_length(t.key) + octet_length(u.lexeme) < 2000)"""
 
-UPSERT_DOC = sa.text("""
+UPSERT_DOC = ("""
     INSERT INTO {table} (id, fields, tsv, ftsv, data_dict, validated_data_dict, sig_key)
     VALUES (:id, CAST(:fields AS jsonb),
             setweight(to_tsvector(CAST(:cfg AS regconfig), :text_a), 'A')
@@ -81,7 +81,7 @@ UPSERT_DOC = sa.text("""
 
 # Kept apart from the doc table: a wide substring text there made every query that reads
 # the doc table slower (migration a7c9e1f3b5d7).
-UPSERT_SUBSTR = sa.text(
+UPSERT_SUBSTR = (
     "INSERT INTO %s (id, search_text) VALUES (:id, :search_text) "
     "ON CONFLICT (id) DO UPDATE SET search_text = EXCLUDED.search_text" % SUBSTR_TABLE)
 
@@ -95,7 +95,7 @@ INSERT_DATES = ("INSERT INTO %s (id, field, value) SELECT :id, x.field, x.value 
 # One dataset's rows in every table, sent as one round trip: each statement sees what
 # the ones before it wrote (the doc row reads the index row's signature key).
 UPSERT_ROWS = sa.text(";\n".join(
-    [UPSERT_INDEX.text, UPSERT_DOC.text, UPSERT_SUBSTR.text, DELETE_DATES, INSERT_DATES]))
+    [UPSERT_INDEX, UPSERT_DOC, UPSERT_SUBSTR, DELETE_DATES, INSERT_DATES]))
 
 
 def _clean(text: str) -> str:
@@ -248,12 +248,13 @@ def field_texts(fields: dict[str, Any], engine: str, budget: int) -> dict[str, s
 SOLR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}.[0-9]{2}.[0-9]{2}", re.DOTALL)
 
 
-def date_rows(dataset_id: str, fields: dict[str, Any]) -> list[dict[str, Any]]:
-    """Rows of the date table: one per ``*_date`` field whose value is a Solr date (a
-    list or any other value is not), with its first 19 characters."""
-    return [{"id": dataset_id, "field": key, "value": value[:19]}
-            for key, value in sorted(fields.items())
+def date_rows(fields: dict[str, Any]) -> dict[str, list[str]]:
+    """The dataset's rows of the date table, as the bound arrays of ``INSERT_DATES``: one
+    per ``*_date`` field whose value is a Solr date (a list or any other value is not),
+    with its first 19 characters."""
+    rows = [(key, value[:19]) for key, value in sorted(fields.items())
             if key.endswith("_date") and isinstance(value, str) and SOLR_DATE.match(value)]
+    return {"date_fields": [key for key, _ in rows], "date_values": [value for _, value in rows]}
 
 
 def row_for(doc: dict[str, Any], engine: str,
@@ -273,7 +274,7 @@ def row_for(doc: dict[str, Any], engine: str,
     return {
         "id": doc["id"],
         "field_texts": json.dumps(field_texts(fields, engine, text_bytes), ensure_ascii=False),
-        "dates": date_rows(doc["id"], fields),
+        **date_rows(fields),
         "site_id": doc.get("site_id") or tk.config.get("ckan.site_id"),
         "name": doc.get("name") or doc["id"],
         "state": doc.get("state"),
@@ -327,9 +328,7 @@ def _upsert(rows: list[dict[str, Any]], durable: bool) -> None:
         summary.lock(conn, ids)
         replaced = summary.current_rows(conn, ids)
         for row in rows:
-            conn.execute(UPSERT_ROWS, dict(
-                row, date_fields=[d["field"] for d in row["dates"]],
-                date_values=[d["value"] for d in row["dates"]]))
+            conn.execute(UPSERT_ROWS, row)
         summary.apply(conn, replaced, rows)
         cache.bump(conn)  # last, so the state row is locked only until the commit
 
